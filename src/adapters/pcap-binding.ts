@@ -1,0 +1,37 @@
+// The `pcap` package's native binding, used directly: its JS wrapper allocates an object per
+// packet, which the hot path must not do.
+import { createRequire } from 'node:module';
+
+export interface NativeSession {
+  open_live(device: string, filter: string, bufferSize: number, snapLen: number, outfile: string,
+    onPacket: () => void, monitor: boolean, timeoutMs: number, warn: (msg: string) => void, promisc: boolean): string;
+  open_offline(path: string, filter: string, bufferSize: number, snapLen: number, outfile: string,
+    onPacket: () => void, monitor: boolean, timeoutMs: number, warn: (msg: string) => void, promisc: boolean): string;
+  dispatch(buf: Buffer, header: Buffer): number;
+  start_polling(): void;
+  stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };
+  close(): void;
+  read_callback?: () => void;
+}
+
+interface Binding {
+  PcapSession: new () => NativeSession;
+  lib_version(): string;
+}
+
+let binding: Binding | null = null;
+
+/** Load the binding, or throw one sentence saying how to get it built. */
+export function pcapBinding(): Binding {
+  if (binding) return binding;
+  const require = createRequire(import.meta.url);
+  try {
+    binding = require('pcap/build/Release/pcap_binding.node') as Binding;
+  } catch (e) {
+    throw new Error(
+      `the pcap native addon is not built (${(e as Error).message.split('\n')[0]}); install the libpcap ` +
+        'headers (Debian/Ubuntu: apt-get install libpcap-dev) and run npm ci again',
+    );
+  }
+  return binding;
+}

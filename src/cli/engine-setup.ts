@@ -1,0 +1,27 @@
+// Pieces both drivers share: local addresses and draining the resolver.
+import type { Engine } from '../core/engine/engine.js';
+import { joinAddr } from '../core/engine/socket-index.js';
+import type { AppDeps } from './app.js';
+
+/**
+ * This host's addresses, plus every specific local address in the socket tables: those are
+ * local by definition, and with --proc-root they are the recorded host's own addresses.
+ */
+export function refreshLocalAddresses(deps: AppDeps, engine: Engine): void {
+  const { addresses, broadcasts } = deps.localAddresses();
+  const all = new Set(addresses);
+  for (const e of engine.resolver.index.byInode.values()) {
+    const a = joinAddr(e.localAddr);
+    if (a !== '0.0.0.0' && a !== '::') all.add(a);
+  }
+  engine.local.set([...all], broadcasts);
+}
+
+/** Refresh the tables and run the resolver until nothing is left to decide (replay, tests). */
+export function resolveFully(engine: Engine, nowMs: number): void {
+  const r = engine.resolver;
+  for (let round = 0; round < 8; round++) {
+    r.refreshTables();
+    if (!r.step(nowMs, Infinity)) return;
+  }
+}

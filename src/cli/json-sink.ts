@@ -1,0 +1,24 @@
+// --json: one line per refresh on stdout. A closed pipe (bwtop --json | head) ends the program
+// quietly instead of with an EPIPE error.
+import type { Snapshot } from '../core/model.js';
+import type { Sink } from './app.js';
+import { snapshotJson } from './json-output.js';
+
+export function jsonSink(out: NodeJS.WritableStream): Sink {
+  let pipeClosed: () => void = () => {};
+  const done = new Promise<void>((resolve) => (pipeClosed = resolve));
+  let open = true;
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    open = false;
+    pipeClosed();
+  });
+  return {
+    update(s: Snapshot) {
+      if (open) out.write(snapshotJson(s) + '\n');
+    },
+    done,
+    holdAfterReplay: false,
+    close() {},
+  };
+}

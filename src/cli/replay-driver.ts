@@ -1,0 +1,49 @@
+// --replay: packets from a capture file, as fast as they can be read; the packets' timestamps
+// cut the intervals, every interval is reported (the last partial one too), then exit 0.
+import { basename } from 'node:path';
+import { PacketDecoder } from '../core/decode/decoder.js';
+import { Engine } from '../core/engine/engine.js';
+import { readSocketTables } from '../core/engine/tables.js';
+import type { AppDeps, Sink, StopRequest } from './app.js';
+import type { LiveOptions } from './args.js';
+import { refreshLocalAddresses, resolveFully } from './engine-setup.js';
+
+export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: StopRequest): Promise<number> {
+  const file = o.replay!;
+  const engine = new Engine({
+    proc: deps.proc,
+    readTables: () => readSocketTables(deps.proc),
+    interfaces: [basename(file)],
+    intervalMs: o.delayMs,
+  });
+  const decoder = new PacketDecoder();
+  let boundary = -1;
+  let lastTs = -1;
+  let emitted = 0;
+  let packetsSinceEmit = 0;
+  const want = o.count > 0 ? o.count : Infinity;
+  const emit = (t: number): void => {
+    if (emitted >= want) return;
+    resolveFully(engine, t);
+    sink.update(engine.snapshot(t, 0));
+    emitted++;
+    packetsSinceEmit = 0;
+  };
+  engine.resolver.refreshTables();
+  refreshLocalAddresses(deps, engine);
+  deps.readCaptureFile(file, (buf, caplen, tsMs, linkType) => {
+    if (emitted >= want) return;
+    if (boundary < 0) boundary = tsMs + o.delayMs;
+    while (tsMs >= boundary && emitted < want) {
+      emit(boundary);
+      boundary += o.delayMs;
+    }
+    const r = decoder.decode(buf, caplen, linkType, tsMs);
+    engine.packet(decoder.out, r, 0, tsMs);
+    lastTs = tsMs;
+    packetsSinceEmit++;
+  });
+  if (packetsSinceEmit > 0 || emitted === 0) emit(lastTs < 0 ? deps.now() : lastTs);
+  if (sink.holdAfterReplay) await req.stopped;
+  return 0;
+}

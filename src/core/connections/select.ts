@@ -1,0 +1,74 @@
+// Which sockets `bwtop connections` lists, decided on the table rows alone (before any owner
+// lookup, so filtered-out sockets cost nothing more).
+import type { SockProto, SocketEntry } from '../proc/types.js';
+
+/** Every state name a table row can carry (TCP's, plus UDP's UNCONN). */
+export const STATE_NAMES: readonly string[] = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+  'UNCONN',
+];
+
+// ss spellings users already know.
+const ALIASES: Record<string, string> = { ESTAB: 'ESTABLISHED', LISTENING: 'LISTEN', CLOSED: 'CLOSE' };
+
+/** Canonical state name for user text ("estab", "time-wait", "TIME_WAIT"), or null if unknown. */
+export function normalizeState(text: string): string | null {
+  const up = text.trim().toUpperCase().replaceAll('-', '_');
+  const name = ALIASES[up] ?? up;
+  return STATE_NAMES.includes(name) ? name : null;
+}
+
+export type StateSelection =
+  | { kind: 'default' } // TCP LISTEN + ESTABLISHED, every UDP socket (the contract's default)
+  | { kind: 'all' }
+  | { kind: 'listening' } // like `ss -l`: TCP LISTEN, UDP UNCONN
+  | { kind: 'list'; states: ReadonlySet<string> };
+
+export interface SocketFilter {
+  protos: ReadonlySet<SockProto>;
+  families: ReadonlySet<4 | 6>;
+  states: StateSelection;
+}
+
+export function stateSelected(sel: StateSelection, proto: SockProto, state: string): boolean {
+  switch (sel.kind) {
+    case 'all':
+      return true;
+    case 'default':
+      return proto === 'udp' || state === 'LISTEN' || state === 'ESTABLISHED';
+    case 'listening':
+      return proto === 'tcp' ? state === 'LISTEN' : state === 'UNCONN';
+    case 'list':
+      return sel.states.has(state);
+  }
+}
+
+/** The tables worth reading for a filter, in output order. */
+export function tablesFor(filter: SocketFilter): Array<{ name: 'tcp' | 'tcp6' | 'udp' | 'udp6'; proto: SockProto; family: 4 | 6 }> {
+  const all = [
+    { name: 'tcp', proto: 'tcp', family: 4 },
+    { name: 'tcp6', proto: 'tcp', family: 6 },
+    { name: 'udp', proto: 'udp', family: 4 },
+    { name: 'udp6', proto: 'udp', family: 6 },
+  ] as const;
+  return all.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
+}
+
+/** Rows of one table that pass the state filter (proto and family are per table). */
+export function selectRows(rows: SocketEntry[], sel: StateSelection): SocketEntry[] {
+  if (sel.kind === 'all') return rows;
+  const out: SocketEntry[] = [];
+  for (const r of rows) if (stateSelected(sel, r.proto, r.state)) out.push(r);
+  return out;
+}

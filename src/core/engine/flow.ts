@@ -1,0 +1,59 @@
+// A flow is one socket's view of a conversation: (protocol, local endpoint, remote endpoint).
+// A packet between two local sockets is two flows: the sender's (sent) and the receiver's
+// (received), so each process is credited with its own direction.
+import type { ProcessEntry } from './process-entry.js';
+
+export const FLOW_PENDING = 0; // owner not known yet: bytes are held on the flow
+export const FLOW_RESOLVED = 1;
+export const FLOW_UNKNOWN = 2; // can never be resolved: bytes go to the unknown bucket
+
+export class Flow {
+  // identity
+  proto = 0;
+  family = 0;
+  l0 = 0;
+  l1 = 0;
+  l2 = 0;
+  l3 = 0;
+  r0 = 0;
+  r1 = 0;
+  r2 = 0;
+  r3 = 0;
+  lport = 0;
+  rport = 0;
+  hash = 0;
+
+  // accounting
+  sentTotal = 0;
+  receivedTotal = 0;
+  /** Bytes not yet reported in a snapshot (held across intervals while the owner is pending). */
+  sentUnreported = 0;
+  receivedUnreported = 0;
+  /** Bytes reported in the last closed interval, and the rate window (per-interval ring). */
+  sentLast = 0;
+  receivedLast = 0;
+  sentWindow: Float64Array;
+  receivedWindow: Float64Array;
+  firstSeenMs = 0;
+  lastSeenMs = 0;
+
+  // join
+  status = FLOW_PENDING;
+  owner: ProcessEntry | null = null;
+  inode = 0;
+  state = '';
+  /** Table reads that did not find the socket: after enough of them it is gone for good. */
+  misses = 0;
+  /** Set while queued for resolution, so a flow is queued once. */
+  queued = false;
+  /** Endpoint text, made once when first needed (never on the per-packet path). */
+  localText = '';
+  remoteText = '';
+  localAddrText = '';
+  remoteAddrText = '';
+
+  constructor(windowLength: number) {
+    this.sentWindow = new Float64Array(windowLength);
+    this.receivedWindow = new Float64Array(windowLength);
+  }
+}

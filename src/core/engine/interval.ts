@@ -1,0 +1,167 @@
+// Closing an interval: move each flow's unreported bytes to its owner (or to the unknown
+// bucket), update states from the latest tables, expire what is finished, and describe it all
+// as a Snapshot.
+import type { ConnectionStats, ProcessStats, Snapshot } from '../model.js';
+import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import type { ProcessEntry } from './process-entry.js';
+import { ensureFlowText, flowProtoName } from './resolver.js';
+import type { Engine } from './engine.js';
+
+/** A flow idle this long (packet clock) whose socket is gone, or any idle UDP flow, is forgotten. */
+export const FLOW_IDLE_MS = 30_000;
+/** Above this many flows the longest-idle ones are forgotten first (their bytes stay counted). */
+export const MAX_FLOWS = 200_000;
+
+export interface IntervalState {
+  windowIntervals: number;
+  intervalIndex: number;
+  intervalMs: number;
+}
+
+export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropped: number, interfaces: string[]): Snapshot {
+  const slot = st.intervalIndex++ % st.windowIntervals;
+  const c = e.counters;
+  let pendingBytes = 0;
+  const stale: Flow[] = [];
+  for (const f of e.flows.values()) {
+    const s = f.sentUnreported;
+    const r = f.receivedUnreported;
+    if (f.status === FLOW_PENDING) {
+      pendingBytes += s + r;
+      f.sentLast = 0;
+      f.receivedLast = 0;
+    } else {
+      if (f.status === FLOW_RESOLVED && f.owner) {
+        const o = f.owner;
+        o.sentInterval += s;
+        o.receivedInterval += r;
+        o.sentTotal += s;
+        o.receivedTotal += r;
+      } else if (f.status === FLOW_UNKNOWN) {
+        c.addUnknown(f.proto, s, r);
+      }
+      f.sentLast = s;
+      f.receivedLast = r;
+      f.sentUnreported = 0;
+      f.receivedUnreported = 0;
+      const sock = e.resolver.socketOf(f);
+      f.state = sock && sock.inode === f.inode ? sock.state : f.inode ? 'CLOSED' : f.state;
+      if (nowMs - f.lastSeenMs >= FLOW_IDLE_MS && (f.state !== 'ESTABLISHED' || f.proto !== 6)) stale.push(f);
+    }
+    f.sentWindow[slot] = f.sentLast;
+    f.receivedWindow[slot] = f.receivedLast;
+  }
+  if (e.flows.size - stale.length > MAX_FLOWS) {
+    const idle = [...e.flows.values()].filter((f) => f.status !== FLOW_PENDING).sort((a, b) => a.lastSeenMs - b.lastSeenMs);
+    stale.push(...idle.slice(0, e.flows.size - stale.length - MAX_FLOWS));
+  }
+  for (const f of new Set(stale)) forgetFlow(e, f);
+
+  for (const p of e.registry.expire(nowMs)) for (const f of [...p.flows]) forgetFlow(e, f);
+
+  const sentNow = c.totalSent - c.totalSentReported;
+  const recvNow = c.totalReceived - c.totalReceivedReported;
+  c.totalSentReported = c.totalSent;
+  c.totalReceivedReported = c.totalReceived;
+  c.sentHistory.push(sentNow);
+  c.receivedHistory.push(recvNow);
+
+  const w = st.windowIntervals;
+  const ms = st.intervalMs;
+  const processes: ProcessStats[] = [];
+  for (const p of e.registry.all.values()) {
+    p.sent.push(p.sentInterval);
+    p.received.push(p.receivedInterval);
+    p.sentInterval = 0;
+    p.receivedInterval = 0;
+    if (p.sentTotal === 0 && p.receivedTotal === 0 && p.flows.size === 0) continue;
+    processes.push(describeProcess(p, w, ms));
+  }
+  processes.sort((a, b) => b.sent + b.received - (a.sent + a.received) || a.pid - b.pid);
+
+  const u = c.unknown;
+  const byProto = { tcp: u.tcp.take(), udp: u.udp.take(), other: u.other.take() };
+  const sum = (k: 'sent' | 'received' | 'sentTotal' | 'receivedTotal'): number => byProto.tcp[k] + byProto.udp[k] + byProto.other[k];
+  return {
+    tsMs: nowMs,
+    intervalMs: ms,
+    capture: {
+      interfaces,
+      packets: c.packets,
+      dropped,
+      malformed: c.malformed,
+      duplicates: c.duplicates,
+      notIp: c.notIp,
+    },
+    totals: {
+      sent: sentNow,
+      received: recvNow,
+      sentTotal: c.totalSent,
+      receivedTotal: c.totalReceived,
+      sentRate: c.sentHistory.rate(w, ms),
+      receivedRate: c.receivedHistory.rate(w, ms),
+      sentHistory: c.sentHistory.toArray(),
+      receivedHistory: c.receivedHistory.toArray(),
+    },
+    processes,
+    unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
+    pendingBytes,
+  };
+}
+
+function forgetFlow(e: Engine, f: Flow): void {
+  e.flows.remove(f);
+  f.owner?.flows.delete(f);
+  e.resolver.forget(f);
+}
+
+function describeProcess(p: ProcessEntry, w: number, ms: number): ProcessStats {
+  const connections: ConnectionStats[] = [];
+  for (const f of p.flows) connections.push(describeFlow(f, w, ms));
+  connections.sort((a, b) => b.sent + b.received - (a.sent + a.received) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    pid: p.pid,
+    startTime: p.startTime,
+    name: p.name,
+    cmdline: p.cmdline,
+    user: p.user,
+    uid: p.uid,
+    sent: p.sent.recent(1),
+    received: p.received.recent(1),
+    sentTotal: p.sentTotal,
+    receivedTotal: p.receivedTotal,
+    sentRate: p.sent.rate(w, ms),
+    receivedRate: p.received.rate(w, ms),
+    exitedAtMs: p.exitedAtMs,
+    connections,
+    sentHistory: p.sent.toArray(),
+    receivedHistory: p.received.toArray(),
+  };
+}
+
+function describeFlow(f: Flow, w: number, ms: number): ConnectionStats {
+  ensureFlowText(f);
+  let sw = 0;
+  let rw = 0;
+  for (let i = 0; i < w; i++) {
+    sw += f.sentWindow[i]!;
+    rw += f.receivedWindow[i]!;
+  }
+  const proto = flowProtoName(f);
+  return {
+    id: `${proto} ${f.localText} ${f.remoteText}`,
+    proto,
+    family: f.family === 6 ? 6 : 4,
+    local: f.localText,
+    remote: f.remoteText,
+    remoteAddr: f.remoteAddrText,
+    state: f.state,
+    sent: f.sentLast,
+    received: f.receivedLast,
+    sentTotal: f.sentTotal,
+    receivedTotal: f.receivedTotal,
+    sentRate: (sw * 1000) / (w * ms),
+    receivedRate: (rw * 1000) / (w * ms),
+    lastSeenMs: f.lastSeenMs,
+  };
+}

@@ -1,0 +1,19 @@
+// Read and decode the four socket tables through a ProcSource.
+import { parseNetTable } from '../proc/netTable.js';
+import type { ProcSource, SocketEntry } from '../proc/types.js';
+
+const TABLES = [
+  ['tcp', 'tcp', 4],
+  ['tcp6', 'tcp', 6],
+  ['udp', 'udp', 4],
+  ['udp6', 'udp', 6],
+] as const;
+
+export function readSocketTables(proc: ProcSource): SocketEntry[] {
+  const out: SocketEntry[] = [];
+  for (const [file, proto, family] of TABLES) {
+    const text = proc.readNetTable(file);
+    if (text !== null) for (const e of parseNetTable(text, proto, family)) out.push(e);
+  }
+  return out;
+}

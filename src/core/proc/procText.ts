@@ -1,0 +1,91 @@
+// Parsers for the per-process procfs files and /etc/passwd. All text is untrusted (a process
+// chooses its own comm and argv), so each parser tolerates anything and returns null/0 instead
+// of throwing.
+
+/** Inode of an fd link target "socket:[123]", or 0 for any other target. */
+export function parseSocketLink(target: string): number {
+  // "socket:[" is 8 chars; the shortest valid target is "socket:[1]".
+  const n = target.length;
+  if (n < 10 || n > 24 || !target.startsWith('socket:[') || target.charCodeAt(n - 1) !== 93) return 0;
+  let v = 0;
+  for (let i = 8; i < n - 1; i++) {
+    const d = target.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Field 22 (starttime, clock ticks since boot) of /proc/PID/stat. Field 2 is "(comm)" and comm
+ * may hold spaces and ')' itself, so fields are counted from the LAST ')'.
+ */
+export function parseStatStartTime(stat: string): number | null {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return null;
+  // After ") " come fields 3, 4, ...; field 22 is the 20th of them.
+  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const raw = fields[19];
+  if (raw === undefined || !/^\d{1,15}$/.test(raw)) return null;
+  return Number(raw);
+}
+
+/** comm from /proc/PID/stat: between the first '(' and the last ')'. */
+export function parseStatComm(stat: string): string | null {
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  return stat.slice(open + 1, close);
+}
+
+/** Real uid (first number of the "Uid:" line) of /proc/PID/status. */
+export function parseStatusUid(status: string): number | null {
+  const m = /(?:^|\n)Uid:\s*(\d{1,10})(?:\s|$)/.exec(status);
+  return m?.[1] === undefined ? null : Number(m[1]);
+}
+
+/**
+ * /proc/PID/cmdline (argv NUL-separated) as one line, arguments joined by spaces. Trailing NULs
+ * are dropped: processes that rewrite their title pad the old argv area with them.
+ */
+export function parseCmdline(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 0) end--;
+  return raw.slice(0, end).replaceAll('\0', ' ');
+}
+
+/** comm file text without its trailing newline. */
+export function parseComm(raw: string): string {
+  return raw.endsWith('\n') ? raw.slice(0, -1) : raw;
+}
+
+/** uid -> user name from /etc/passwd text; the first entry for a uid wins, like getpwuid. */
+export function parsePasswd(text: string): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.split(':');
+    const name = parts[0];
+    const uidText = parts[2];
+    if (name === undefined || name === '' || uidText === undefined || !/^\d{1,10}$/.test(uidText)) continue;
+    const uid = Number(uidText);
+    if (!names.has(uid)) names.set(uid, name);
+  }
+  return names;
+}
+
+/**
+ * Sockets a net/sockstat or net/sockstat6 text reports: TCP in use plus TIME_WAIT, UDP in use
+ * (the rows the socket tables will hold, roughly). 0 when nothing is recognised.
+ */
+export function parseSockstat(text: string): number {
+  let n = 0;
+  const re = /^(TCP6?|UDP6?):(.*)$/gm;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const fields = m[2]!;
+    const inuse = /\binuse (\d+)/.exec(fields);
+    const tw = /\btw (\d+)/.exec(fields);
+    n += Number(inuse?.[1] ?? 0) + Number(tw?.[1] ?? 0);
+  }
+  return n;
+}

@@ -1,0 +1,43 @@
+// What the engine needs from procfs. The adapter (src/adapters/procfs.ts) implements it over a
+// root directory, so tests point it at fixtures copied from a real kernel.
+
+export type SockProto = 'tcp' | 'udp';
+
+/** One line of /proc/net/{tcp,tcp6,udp,udp6}, decoded. */
+export interface SocketEntry {
+  proto: SockProto;
+  /** The table's family: 6 for tcp6/udp6 even when the address is IPv4-mapped. */
+  family: 4 | 6;
+  /** Address text as ss prints it: "127.0.0.1", "::1", "::ffff:127.0.0.1", "::". */
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  /** Kernel state name: ESTABLISHED, LISTEN, TIME_WAIT... (UDP: UNCONN or ESTABLISHED). */
+  state: string;
+  uid: number;
+  /** Socket inode; 0 for sockets no process holds (TIME_WAIT, orphans). */
+  inode: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** Start time in clock ticks since boot (field 22 of /proc/PID/stat): pid + starttime names a process. */
+  startTime: number;
+  name: string; // comm, raw (untrusted)
+  cmdline: string; // argv joined by spaces, raw (untrusted); "" for kernel threads / zombies
+  uid: number;
+  user: string; // user name, or the uid as text when unknown
+}
+
+/** Synchronous procfs access; every method returns null when the file vanished or is unreadable. */
+export interface ProcSource {
+  readNetTable(name: 'tcp' | 'tcp6' | 'udp' | 'udp6'): string | null;
+  /** Numeric entries of /proc. */
+  listPids(): number[] | null;
+  /** Socket inodes held by the process's file descriptors (from links "socket:[N]"). */
+  readSocketInodes(pid: number): number[] | null;
+  readProcess(pid: number): ProcessInfo | null;
+  /** Just the start time (field 22 of stat): the cheap liveness check, run every refresh. */
+  readStartTime(pid: number): number | null;
+}

@@ -1,0 +1,46 @@
+// The two header lines above the chart: where we capture and how healthy the capture is, then the
+// machine's total traffic. Parts that do not fit the width are left out from the end.
+
+import type { Snapshot } from '../model.js';
+import { fitLine, joinParts, seg, type Line } from './line.js';
+import { sanitizeText } from './sanitize.js';
+import { formatBytes, formatRate, unitsLabel, type Units } from './units.js';
+
+export interface HeaderInfo {
+  hostname: string;
+  paused: boolean;
+  units: Units;
+  /** Rows shown after the filter, and processes in the snapshot. */
+  shown: number;
+  total: number;
+  utf8: boolean;
+}
+
+export function headerLines(s: Snapshot | null, info: HeaderInfo, width: number): Line[] {
+  const first: Line[] = [[seg('bwtop', 'head'), seg(' '), seg(sanitizeText(info.hostname, info.utf8), 'name')]];
+  if (info.paused) first.push([seg('[PAUSED]', 'warn')]);
+  if (!s) {
+    first.push([seg('waiting for the first refresh', 'dim')]);
+    return [fitLine(joinParts(first, width), width), fitLine([], width)];
+  }
+  const c = s.capture;
+  const ifaces = c.interfaces.map((i) => sanitizeText(i, info.utf8)).join(',') || '-';
+  first.push(
+    [seg('if ', 'head'), seg(ifaces)],
+    [seg('packets ', 'head'), seg(String(c.packets))],
+    [seg('dropped ', 'head'), seg(String(c.dropped), c.dropped > 0 ? 'warn' : 'text')],
+    [seg('unknown ', 'head'), seg(formatBytes(s.unknown.sentTotal + s.unknown.receivedTotal))],
+  );
+  if (c.malformed > 0) first.push([seg('malformed ', 'head'), seg(String(c.malformed), 'warn')]);
+  if (s.pendingBytes > 0) first.push([seg('pending ', 'head'), seg(formatBytes(s.pendingBytes))]);
+  const rate = info.units === 'bits' ? 'bits' : 'bytes';
+  const t = s.totals;
+  const second: Line[] = [
+    [seg('sent ', 'head'), seg(formatRate(t.sentRate, rate), 'sent')],
+    [seg('received ', 'head'), seg(formatRate(t.receivedRate, rate), 'received')],
+    [seg('since start ', 'head'), seg(`${formatBytes(t.sentTotal)} sent, ${formatBytes(t.receivedTotal)} received`)],
+    [seg(info.shown === info.total ? `${info.total} processes` : `${info.shown} of ${info.total} processes`, 'head')],
+    [seg('units ', 'head'), seg(unitsLabel(info.units))],
+  ];
+  return [fitLine(joinParts(first, width), width), fitLine(joinParts(second, width), width)];
+}

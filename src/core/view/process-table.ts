@@ -1,0 +1,172 @@
+// The process table: which columns fit the terminal width, the title row with the sort marker,
+// and one line per process. Every line is exactly the table width.
+
+import type { ProcessStats } from '../model.js';
+import { renderBar } from './bar.js';
+import { seg, type Line, type Role } from './line.js';
+import { sanitizeText } from './sanitize.js';
+import { receivedValue, sentValue, sortMarker, type SortKey, type SortState } from './sort.js';
+import { formatBytes, formatRate, type Units } from './units.js';
+import { fitLeft, fitRight, textWidth, truncate } from './width.js';
+
+export type ColumnId = 'pid' | 'user' | 'name' | 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt' | 'conns';
+
+export interface Column {
+  id: ColumnId;
+  width: number;
+  align: 'left' | 'right';
+}
+
+export interface TableStyle {
+  units: Units;
+  /** Terminal draws UTF-8 text. */
+  utf8: boolean;
+  /** Plain ASCII glyphs for bars and markers (non-UTF-8 locale, or a console font without them). */
+  ascii: boolean;
+}
+
+const NUM = 11; // "1023.9 KiB/s" never exceeds 11 cells ("12.5 Mbit/s")
+const ALT_MIN_WIDTH = 110; // below this the second pair of numbers (totals or rates) is left out
+
+/** Lays the columns out for `width` cells; name and bar share what is left. */
+export function processColumns(width: number): Column[] {
+  const fixed: Column[] = [
+    { id: 'pid', width: 7, align: 'right' },
+    { id: 'user', width: 8, align: 'left' },
+    { id: 'sent', width: NUM, align: 'right' },
+    { id: 'received', width: NUM, align: 'right' },
+    { id: 'sentAlt', width: NUM, align: 'right' },
+    { id: 'receivedAlt', width: NUM, align: 'right' },
+    { id: 'conns', width: 4, align: 'right' },
+  ];
+  let cols = width >= ALT_MIN_WIDTH ? fixed : fixed.filter((c) => c.id !== 'sentAlt' && c.id !== 'receivedAlt');
+  const flexFor = (cs: Column[], n: number): number =>
+    width - cs.reduce((w, c) => w + c.width, 0) - (cs.length + n - 1);
+  // Narrow terminals give up the user, then the connection count, before the name gets too short.
+  for (const drop of ['user', 'conns'] as const) {
+    if (flexFor(cols, 2) >= 16) break;
+    cols = cols.filter((c) => c.id !== drop);
+  }
+  const flex = flexFor(cols, 2);
+  let nameW = Math.max(10, Math.min(48, Math.floor(flex * 0.6)));
+  let barW = flex - nameW;
+  if (barW < 5) {
+    nameW = Math.max(1, flex + 1);
+    barW = 0;
+  }
+  const order: ColumnId[] = ['pid', 'user', 'name', 'sent', 'received', 'bar', 'sentAlt', 'receivedAlt', 'conns'];
+  const all: Column[] = [...cols, { id: 'name', width: nameW, align: 'left' }];
+  if (barW > 0) all.push({ id: 'bar', width: barW, align: 'left' });
+  return order.flatMap((id) => all.filter((c) => c.id === id));
+}
+
+function title(id: ColumnId, units: Units): string {
+  const alt = units === 'total';
+  switch (id) {
+    case 'pid': return 'PID';
+    case 'user': return 'USER';
+    case 'name': return 'PROGRAM';
+    case 'sent': return alt ? 'SENT TOTAL' : 'SENT';
+    case 'received': return alt ? 'RECV TOTAL' : 'RECEIVED';
+    case 'bar': return 'TOTAL';
+    case 'sentAlt': return alt ? 'SENT' : 'SENT TOTAL';
+    case 'receivedAlt': return alt ? 'RECEIVED' : 'RECV TOTAL';
+    case 'conns': return 'CONN';
+  }
+}
+
+const SORT_COLUMN: Record<SortKey, ColumnId> = {
+  sent: 'sent',
+  received: 'received',
+  total: 'bar',
+  pid: 'pid',
+  name: 'name',
+};
+
+function join(cells: Line[]): Line {
+  return cells.flatMap((c, i) => (i === 0 ? c : [seg(' '), ...c]));
+}
+
+/** The title row; the sorted column carries ▲/▼ (or ^/v). */
+export function processHeader(cols: Column[], sort: SortState, style: TableStyle): Line {
+  const ell = style.ascii ? '~' : '…';
+  const sorted = SORT_COLUMN[sort.key];
+  // With the bar column gone, the total sort is shown on the sent column's title.
+  const markOn = cols.some((c) => c.id === sorted) ? sorted : 'sent';
+  return join(
+    cols.map((c) => {
+      let t = title(c.id, style.units);
+      if (c.id === markOn) t += sortMarker(sort, style.ascii);
+      return [seg(c.align === 'right' ? fitRight(t, c.width, ell) : fitLeft(t, c.width, ell), 'head')];
+    }),
+  );
+}
+
+/** The value the bar shows and is scaled by: sent + received (rates, or totals in total mode). */
+export function barValue(p: ProcessStats, units: Units): number {
+  return sentValue(p, units) + receivedValue(p, units);
+}
+
+export function barScale(rows: readonly ProcessStats[], units: Units): number {
+  return rows.reduce((m, p) => Math.max(m, barValue(p, units)), 0);
+}
+
+function rateOrTotal(bytes: number, rate: number, units: Units, primary: boolean): string {
+  const showTotal = (units === 'total') === primary;
+  return showTotal ? formatBytes(bytes) : formatRate(rate, units === 'bits' ? 'bits' : 'bytes');
+}
+
+/**
+ * The program column: the program name (emphasised) and its arguments. When the command line's
+ * first word is the program (comm is cut at 15 characters, so "starts with"), its base name is
+ * the name and the rest are the arguments; otherwise the whole command line follows the name.
+ */
+export function programText(name: string, cmdline: string): [string, string] {
+  const cmd = cmdline.trim();
+  if (!cmd) return [name, ''];
+  const space = cmd.indexOf(' ');
+  const argv0 = space < 0 ? cmd : cmd.slice(0, space);
+  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+  if (name && base.startsWith(name)) return [base, space < 0 ? '' : cmd.slice(space + 1).trim()];
+  return [name, cmd === name ? '' : cmd];
+}
+
+/** One process row. `barMax` is barScale() of the rows on screen. */
+export function processRow(p: ProcessStats, cols: Column[], barMax: number, style: TableStyle): Line {
+  const ell = style.ascii ? '~' : '…';
+  const exited = p.exitedAtMs !== 0;
+  const role = (r: Role): Role => (exited ? 'dim' : r);
+  const u = style.units;
+  return join(
+    cols.map((c): Line => {
+      const fit = (t: string): string => (c.align === 'right' ? fitRight(t, c.width, ell) : fitLeft(t, c.width, ell));
+      switch (c.id) {
+        case 'pid':
+          return [seg(fit(String(p.pid)), role('text'))];
+        case 'user':
+          return [seg(fit(sanitizeText(p.user, style.utf8)), role('text'))];
+        case 'name': {
+          const [name, args] = programText(sanitizeText(p.name, style.utf8), sanitizeText(p.cmdline, style.utf8));
+          const shown = truncate(name, c.width, ell);
+          const rest = c.width - textWidth(shown);
+          const tail = args && rest > 2 ? fitLeft(` ${args}`, rest, ell) : ' '.repeat(rest);
+          return [seg(shown, role('name')), seg(tail, role('text'))];
+        }
+        case 'sent':
+          return [seg(fit(rateOrTotal(p.sentTotal, p.sentRate, u, true)), role('sent'))];
+        case 'received':
+          return [seg(fit(rateOrTotal(p.receivedTotal, p.receivedRate, u, true)), role('received'))];
+        case 'sentAlt':
+          return [seg(fit(rateOrTotal(p.sentTotal, p.sentRate, u, false)), role('text'))];
+        case 'receivedAlt':
+          return [seg(fit(rateOrTotal(p.receivedTotal, p.receivedRate, u, false)), role('text'))];
+        case 'bar':
+          return exited
+            ? [seg(fitLeft('exited', c.width, ell), 'dim')]
+            : [seg(renderBar(barValue(p, u), barMax, c.width, style.ascii), 'bar')];
+        case 'conns':
+          return [seg(fit(String(p.connections.length)), role('text'))];
+      }
+    }),
+  );
+}

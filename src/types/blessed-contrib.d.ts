@@ -1,0 +1,2 @@
+// blessed-contrib ships no type definitions; the widgets we use are typed where they are used.
+declare module 'blessed-contrib';

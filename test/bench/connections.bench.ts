@@ -1,0 +1,152 @@
+// `bwtop connections --json` against `ss -tanp`, whole-process wall time, side by side: one helper
+// process holds 5,000 loopback TCP connections (both ends) plus their listener, 10,001 sockets;
+// the two commands then run alternately so background load hits both alike. Also checks that
+// every socket ss shows for the helper appears in our output with the helper's pid.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const CONNECTIONS = 5000;
+const RUNS = 15;
+const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+// The helper: one listener on 127.0.0.1, CONNECTIONS clients connected to it, all held open.
+// Connects in batches so the accept queue (capped by net.core.somaxconn) never overflows.
+const HELPER = `
+const net = require('node:net');
+const N = ${CONNECTIONS};
+const held = [];
+let accepted = 0, connected = 0, started = 0;
+const done = () => { if (accepted === N && connected === N) process.stdout.write('ready ' + srv.address().port + '\\n'); };
+const srv = net.createServer((s) => { held.push(s); accepted++; done(); });
+srv.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+  const port = srv.address().port;
+  const batch = () => {
+    const end = Math.min(N, started + 500);
+    for (; started < end; started++) {
+      held.push(net.connect(port, '127.0.0.1', () => { connected++; if (connected % 500 === 0) batch(); done(); }));
+    }
+  };
+  batch();
+});
+`;
+
+interface Helper {
+  pid: number;
+  port: number;
+  stop(): void;
+}
+
+async function startHelper(): Promise<Helper> {
+  // 10,001 descriptors plus a few: raise the soft limit in a shell wrapper, then exec node.
+  const child = spawn('sh', ['-c', 'ulimit -n 20000 && exec "$0" -e "$1"', process.execPath, HELPER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('helper not ready after 60 s')), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /ready (\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`helper exited early (${code})`)));
+  });
+  return { pid: child.pid!, port, stop: () => child.kill('SIGTERM') };
+}
+
+interface Timed {
+  ms: number;
+  stdout: string;
+}
+
+function timeRun(cmd: string, args: string[]): Timed {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** ss endpoint text as ours: "*:80" (dual-stack any) -> "[::]:80", port "*" -> 0. */
+function ssEndpoint(text: string): string {
+  const t = text.startsWith('*:') ? `[::]${text.slice(1)}` : text;
+  return t.endsWith(':*') ? `${t.slice(0, -1)}0` : t;
+}
+
+/** "local remote" of every socket ss lists with pid=`pid` in its users:(...) column. */
+function ssSocketsOf(ssOut: string, pid: number): string[] {
+  const out: string[] = [];
+  for (const line of ssOut.split('\n')) {
+    if (!line.includes(`pid=${pid},`)) continue;
+    const f = line.trim().split(/\s+/);
+    // State Recv-Q Send-Q Local Peer Process
+    out.push(`${ssEndpoint(f[3]!)} ${ssEndpoint(f[4]!)}`);
+  }
+  return out;
+}
+
+export async function bench(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.log('skipped: needs root (ss -p and bwtop must see every process\'s descriptors)');
+    return;
+  }
+  if (!existsSync(main)) {
+    console.log(`skipped: ${main} is not built (npm run build)`);
+    return;
+  }
+  const helper = await startHelper();
+  try {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const startup: number[] = [];
+    let lastOurs = '';
+    let lastSs = '';
+    for (let i = 0; i < RUNS; i++) {
+      const a = timeRun(process.execPath, [main, 'connections', '--json']);
+      const b = timeRun('ss', ['-tanp']);
+      startup.push(timeRun(process.execPath, ['-e', '0']).ms);
+      ours.push(a.ms);
+      theirs.push(b.ms);
+      lastOurs = a.stdout;
+      lastSs = b.stdout;
+    }
+
+    // Completeness: every socket ss shows for the helper is in our output with the helper's pid.
+    const mine = new Set<string>();
+    for (const s of JSON.parse(lastOurs) as Array<{ local: string; remote: string; processes: Array<{ pid: number }> }>) {
+      if (s.processes.some((p) => p.pid === helper.pid)) mine.add(`${s.local} ${s.remote}`);
+    }
+    const expected = ssSocketsOf(lastSs, helper.pid);
+    const missing = expected.filter((k) => !mine.has(k));
+
+    const mOurs = median(ours);
+    const mSs = median(theirs);
+    const row = (name: string, ms: number) => `${name.padEnd(34)}${ms.toFixed(1).padStart(9)} ms`;
+    console.log(`${CONNECTIONS} loopback connections + listener held by pid ${helper.pid} (10,001 sockets)`);
+    console.log(`median wall time of ${RUNS} alternating runs, output to a pipe:`);
+    console.log(row('ss -tanp', mSs));
+    console.log(row('bwtop connections --json', mOurs));
+    console.log(row('(node -e 0, startup alone)', median(startup)));
+    console.log(`ratio bwtop / ss: ${(mOurs / mSs).toFixed(2)}   (goal <= 1.0, aim 0.5)`);
+    console.log(
+      `ss shows ${expected.length} sockets for pid ${helper.pid}; bwtop lists ${mine.size} with that pid; ` +
+        `missing from bwtop: ${missing.length}${missing.length ? ` (e.g. ${missing.slice(0, 3).join(', ')})` : ''}`,
+    );
+    if (missing.length > 0 || expected.length !== CONNECTIONS * 2 + 1) {
+      process.exitCode = 1;
+      console.log(`FAIL: expected ${CONNECTIONS * 2 + 1} helper sockets from ss and none missing from bwtop`);
+    }
+  } finally {
+    helper.stop();
+  }
+}

@@ -1,0 +1,135 @@
+// Shared pieces of the live tests: root check, tcpdump as the byte reference, bwtop --json as a
+// child process, and the IP lengths of a capture file as tcpdump itself reports them.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = process.getuid?.() === 0;
+export const SKIP = ROOT ? false : 'live capture needs root (CI runs as root); skipped';
+export const BWTOP = join(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+export function tmp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+const spawned = new Set<ChildProcess>();
+
+/** Remember a child so killAll() ends it whatever happens to the test. */
+export function track<T extends ChildProcess>(child: T): T {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  return child;
+}
+
+export function killAll(): void {
+  for (const c of spawned) c.kill('SIGKILL');
+  spawned.clear();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Wait until `pattern` appears on the child's stream (or it exits / times out). */
+export function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const s = child[stream]!;
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} (got: ${seen.slice(-500)})`)), timeoutMs);
+    const on = (d: Buffer): void => {
+      seen += d.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        s.off('data', on);
+        resolve(seen);
+      }
+    };
+    s.on('data', on);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      if (!pattern.test(seen)) reject(new Error(`exited before ${pattern}: ${seen.slice(-500)}`));
+    });
+  });
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
+}
+
+/** tcpdump writing `port` traffic on lo to a file; resolves once it is listening. */
+export async function startTcpdump(file: string, filter: string, iface = 'lo'): Promise<ChildProcess> {
+  const td = track(spawn('tcpdump', ['-i', iface, '-n', '-s', '128', '-B', '65536', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  await waitFor(td, 'stderr', /listening on/);
+  return td;
+}
+
+/** Stop tcpdump; the reference is only good if the kernel dropped nothing. */
+export async function stopTcpdump(td: ChildProcess): Promise<void> {
+  await sleep(300);
+  let err = '';
+  td.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  td.kill('SIGINT');
+  await exited(td);
+  const drops = /(\d+) packets? dropped by kernel/.exec(err);
+  if (drops && drops[1] !== '0') throw new Error(`tcpdump dropped ${drops[1]} packets; the reference is incomplete`);
+}
+
+export interface IpPacket {
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  len: number;
+}
+
+/** Every IP packet of a capture with its IP length, as `tcpdump -v` prints it. */
+export function tcpdumpPackets(file: string): IpPacket[] {
+  const r = spawnSync('tcpdump', ['-r', file, '-n', '-v', '-tt'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out: IpPacket[] = [];
+  const lines = r.stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    let len: number | null = null;
+    const v4 = /proto \w+ \(\d+\), length (\d+)\)/.exec(l);
+    const v6 = /payload length: (\d+)\)/.exec(l);
+    if (v4) len = Number(v4[1]);
+    else if (v6) len = 40 + Number(v6[1]);
+    if (len === null) continue;
+    // The endpoints are on the same line (IPv6) or the next one (IPv4 with -v).
+    const ep = /\s([\da-f:.]+)\.(\d+) > ([\da-f:.]+)\.(\d+):/.exec(v6 ? l : (lines[i + 1] ?? ''));
+    if (!ep) continue;
+    out.push({ src: ep[1]!, sport: Number(ep[2]), dst: ep[3]!, dport: Number(ep[4]), len });
+  }
+  return out;
+}
+
+export interface JsonProcess {
+  pid: number;
+  name: string;
+  sent_total: number;
+  received_total: number;
+  connections: { proto: string; local: string; remote: string; sent_total: number; received_total: number }[];
+}
+
+/** bwtop --json as a child; `lines()` gives every parsed line so far. */
+export async function startBwtop(args: string[]): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
+  const child = track(spawn(process.execPath, [BWTOP, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  await waitFor(child, 'stdout', /\n/);
+  return {
+    child,
+    lines: () => {
+      if (err) throw new Error(`bwtop wrote to stderr: ${err}`);
+      return buf.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    },
+  };
+}
+
+export function within(actual: number, expected: number, fraction: number): boolean {
+  return Math.abs(actual - expected) <= expected * fraction;
+}

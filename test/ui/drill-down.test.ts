@@ -1,0 +1,119 @@
+// Enter on a process: its summary, chart and connections; names from reverse DNS once they arrive;
+// Esc, Left and Backspace go back.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { demoProcesses, demoSnapshot, snapshot, T0 } from './fixture.js';
+import { KEYS, startApp, tablePids } from './harness.js';
+import { matchSnapshot } from './snapshot.js';
+
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+test('Enter shows the selected process: the iperf3 client and its connection to port 5201', async () => {
+  const t = startApp({ cols: 80, rows: 24 });
+  t.app.update(demoSnapshot());
+  await t.press('s'); // the selection stays on 5201, now third
+  await t.press(KEYS.home); // the top sender: the iperf3 client, 5310
+  await t.press(KEYS.enter);
+  const text = t.text();
+  matchSnapshot('detail-80x24', text);
+  const lines = text.split('\n');
+  assert.match(lines[2]!, /^pid 5310 {2}iperf3 {2}user root {2}cmd iperf3 -c 127\.0\.0\.1 -p 5201 -t 60/);
+  const conns = lines.filter((l) => l.startsWith('tcp '));
+  assert.deepEqual(
+    conns.map((l) => l.split(/\s+/).slice(1, 3)),
+    [['127.0.0.1:40000', '127.0.0.1:5201'], ['127.0.0.1:39998', '127.0.0.1:5201']],
+  );
+  assert.match(conns[0]!, /ESTABLISHED +113 MiB\/s +50\.8 KiB\/s$/);
+  t.close();
+});
+
+test('120x40 drill-down shows totals beside the rates and the process chart', async () => {
+  const t = startApp({ cols: 120, rows: 40 });
+  t.app.update(demoSnapshot());
+  await t.press(KEYS.down, KEYS.down, KEYS.enter); // 812 nginx
+  const text = t.text();
+  matchSnapshot('detail-120x40', text);
+  assert.match(text, /pid 812 {2}nginx {2}user www-data/);
+  assert.match(text, /SENT TOTAL +RECV TOTAL/);
+  assert.match(text, /tcp6 +\[::1\]:8080 +\[::1\]:40112 +CLOSED/);
+  t.close();
+});
+
+for (const [what, key] of [['Esc', KEYS.escape], ['Left', KEYS.left], ['Backspace', KEYS.backspace]] as const) {
+  test(`${what} returns to the list with the same process selected`, async () => {
+    const t = startApp({ cols: 80, rows: 24 });
+    t.app.update(demoSnapshot());
+    const list = t.text();
+    await t.press(KEYS.enter);
+    assert.notEqual(t.text(), list);
+    await t.press(key);
+    assert.equal(t.text(), list);
+    t.close();
+  });
+}
+
+test('remote names: asked once per address, shown from the next refresh, d toggles numbers', async () => {
+  const asked: string[] = [];
+  const t = startApp({
+    cols: 80, rows: 24,
+    deps: { reverseDns: async (a) => (asked.push(a), a === '192.0.2.44' ? 'laptop.example' : null) },
+  });
+  t.app.update(demoSnapshot());
+  await t.press('/', 'sshd', KEYS.enter, KEYS.enter);
+  assert.match(t.text(), /192\.0\.2\.44:53122/);
+  await flush();
+  t.app.update(demoSnapshot(T0 + 1000));
+  assert.match(t.text(), /laptop\.example:53122/);
+  await t.press('d');
+  assert.match(t.text(), /192\.0\.2\.44:53122/);
+  await t.press('d');
+  t.app.update(demoSnapshot(T0 + 2000));
+  assert.match(t.text(), /laptop\.example:53122/);
+  assert.deepEqual(asked, ['192.0.2.44']);
+  t.close();
+});
+
+test('a hostile PTR answer is shown as inert text', async () => {
+  const t = startApp({ cols: 80, rows: 24, deps: { reverseDns: async () => '\x1b]2;owned\x07{red-fg}x{/}' } });
+  t.app.update(demoSnapshot());
+  await t.press('/', '4242', KEYS.enter, KEYS.enter);
+  await flush();
+  t.h.clearWritten();
+  t.app.update(demoSnapshot(T0 + 1000));
+  assert.match(t.text(), /\{red-fg\}x\{\/\}:8080/);
+  const out = t.h.written().toString('latin1');
+  assert.ok(!out.includes('\x07') && !out.includes('\x1b]'));
+  t.close();
+});
+
+test('a drilled process that leaves the snapshot stays on screen marked gone', async () => {
+  const t = startApp({ cols: 80, rows: 24 });
+  t.app.update(demoSnapshot());
+  await t.press(KEYS.enter); // 5201
+  t.app.update(snapshot(demoProcesses().filter((p) => p.pid !== 5201), T0 + 1000));
+  const text = t.text();
+  assert.match(text, /pid 5201 {2}iperf3 {2}user root {2}\[gone from the capture\]/);
+  await t.press(KEYS.escape);
+  assert.ok(!tablePids(t.text()).includes(5201));
+  t.close();
+});
+
+test('Up/Down scroll a long connection list', async () => {
+  const procs = demoProcesses();
+  const big = procs.find((p) => p.pid === 812)!;
+  const base = big.connections[0]!;
+  big.connections = Array.from({ length: 30 }, (_, i) => ({ ...base, id: `c${i}`, remote: `127.0.0.1:${50000 + i}`, sentRate: 1000 * (30 - i) }));
+  const t = startApp({ cols: 80, rows: 24 });
+  t.app.update(snapshot(procs));
+  await t.press(KEYS.down, KEYS.down, KEYS.enter);
+  const firstRemote = (): string | undefined => t.text().split('\n').find((l) => l.startsWith('tcp '))?.split(/\s+/)[2];
+  assert.equal(firstRemote(), '127.0.0.1:50000');
+  await t.press(KEYS.down, KEYS.down);
+  assert.equal(firstRemote(), '127.0.0.1:50002');
+  await t.press(KEYS.end);
+  assert.equal(firstRemote(), '127.0.0.1:50020'); // 30 rows, 10 visible
+  await t.press(KEYS.home);
+  assert.equal(firstRemote(), '127.0.0.1:50000');
+  t.close();
+});
