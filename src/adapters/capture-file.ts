@@ -74,7 +74,7 @@ export class CaptureFile {
     if (this.failure !== undefined) throw this.failure;
     if (status === -1) {
       throw new Error(
-        `Capture file ${this.path} is truncated or corrupt after ${this.delivered} packets; record it again or cut it with editcap.`,
+        `Capture file ${this.path} is truncated or corrupt after ${this.delivered} packets; the packets before that point were read, record the capture again for the rest.`,
       );
     }
     return { packets: this.delivered, stopped: this.stopped };

@@ -6,7 +6,7 @@ import { pcapBinding, type NativeSession } from './pcap-binding.js';
 
 export const SNAP_LENGTH = 256;
 const BUFFER_BYTES = 32 * 1024 * 1024;
-const DELIVERY_TIMEOUT_MS = 1;
+const DELIVERY_TIMEOUT_MS = 0;
 
 export interface LiveCapture {
   readonly name: string;
@@ -45,7 +45,10 @@ export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: Liv
     close() {
       if (closed) return;
       closed = true;
+      // close() only breaks libpcap's loop; the next dispatch sees that, releases the handle and
+      // stops the poll watcher (which would otherwise keep the process alive).
       session.close();
+      session.dispatch(buf, header);
     },
   };
   const ready = (): void => onPacket(cap);

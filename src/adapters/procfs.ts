@@ -1,9 +1,19 @@
 // ProcSource over a procfs directory: "/proc" live, or a fixture copy for tests. All reads are
 // synchronous; a process may exit at any moment between two reads, so "gone" and "not allowed"
 // errors become null instead of exceptions.
-import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  readlinkSync,
+  unlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import {
   parseCmdline,
   parseComm,
@@ -12,6 +22,7 @@ import {
   parseSocketLink,
   parseStatStartTime,
   parseStatusUid,
+  type SockstatCounts,
 } from '../core/proc/procText.js';
 import type { ProcSource, ProcessInfo } from '../core/proc/types.js';
 
@@ -84,48 +95,74 @@ function leaveDir(home: string): void {
 }
 
 /**
- * How many sockets the tables under `root` hold, from net/sockstat{,6} (cheap to read), or 0 if
- * unknown. Lets a caller decide whether reading the tables is worth a second thread.
+ * Rows each socket table under `root` will roughly hold, from net/sockstat{,6} (cheap to read);
+ * zeros when unknown (no IPv6, or not a live procfs).
  */
-export function socketCountHint(root = '/proc'): number {
-  let n = 0;
+export function socketCountHint(root = '/proc'): SockstatCounts {
+  const counts: SockstatCounts = { tcp: 0, tcp6: 0, udp: 0, udp6: 0 };
   for (const f of ['sockstat', 'sockstat6']) {
     try {
-      n += parseSockstat(readFileSync(`${root}/net/${f}`, 'latin1'));
+      const c = parseSockstat(readFileSync(`${root}/net/${f}`, 'latin1'));
+      for (const k of Object.keys(counts) as NetTableName[]) counts[k] += c[k];
     } catch {
-      // no IPv6, or not a live procfs: no hint
+      // no hint
     }
   }
-  return n;
+  return counts;
 }
 
-// Runs in a worker: plain CommonJS, no imports from this project, so it starts fast.
-const TABLE_READER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
-parentPort.postMessage(workerData.paths.map((p) => { try { return readFileSync(p, 'latin1'); } catch { return null; } }));
-`;
+/** A directory for the scratch file, in memory when possible. */
+function scratchDir(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
 
 /**
- * Reads socket tables on a worker thread, so a caller can scan descriptors meanwhile: on a host
- * with many sockets both take tens of milliseconds of kernel time. Resolves to each table's text,
- * or null where the worker could not read it (the caller retries that one with readNetTable, which
- * tells "missing" from real errors). Resolves to all nulls, never rejects, if the worker fails.
+ * Starts copying one socket table into an anonymous scratch file with `cat`, a separate process,
+ * so this one can scan descriptors meanwhile: a table of many thousand sockets costs tens of
+ * milliseconds of kernel time to generate, and a second thread would cost more to start. (A pipe
+ * would not do: this thread is busy, nobody would drain it.) Resolves to the table text, or null
+ * on any failure (no `cat`, table missing...): the caller then reads it with readNetTable.
  */
-export function readNetTablesInWorker(root: string, names: readonly NetTableName[]): Promise<Array<string | null>> {
-  const nulls = () => names.map(() => null);
-  if (availableParallelism() < 2 || names.length === 0) return Promise.resolve(nulls());
+export function readNetTableInBackground(root: string, name: NetTableName): Promise<string | null> {
+  let fd: number;
+  try {
+    const path = `${scratchDir()}/bwtop-${process.pid}-${name}-${Math.random().toString(36).slice(2)}`;
+    fd = openSync(path, 'wx+', 0o600); // O_EXCL: never follows a planted link
+    unlinkSync(path); // anonymous from now on: gone when closed, whatever happens
+  } catch {
+    return Promise.resolve(null);
+  }
   return new Promise((resolve) => {
-    let worker: Worker;
+    const finish = (ok: boolean) => {
+      let text: string | null = null;
+      try {
+        if (ok) {
+          const size = fstatSync(fd).size;
+          const buf = Buffer.allocUnsafe(size);
+          let got = 0;
+          while (got < size) {
+            const n = readSync(fd, buf, got, size - got, got);
+            if (n === 0) break;
+            got += n;
+          }
+          text = buf.toString('latin1', 0, got);
+        }
+      } catch {
+        text = null;
+      } finally {
+        closeSync(fd);
+      }
+      resolve(text);
+    };
     try {
-      worker = new Worker(TABLE_READER, { eval: true, workerData: { paths: names.map((n) => `${root}/net/${n}`) } });
+      // Loaded on first use: most callers never need it, and every module costs start-up time.
+      const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+      const child = spawn('cat', [`${root}/net/${name}`], { stdio: ['ignore', fd, 'ignore'] });
+      child.once('error', () => finish(false));
+      child.once('exit', (code) => finish(code === 0));
     } catch {
-      resolve(nulls());
-      return;
+      finish(false);
     }
-    worker.once('message', (texts: Array<string | null>) => resolve(texts));
-    worker.once('error', () => resolve(nulls()));
-    worker.once('exit', () => resolve(nulls())); // no-op if the message came first
   });
 }
 

@@ -1,7 +1,8 @@
 // run(deps, options): the live modes over one bundle of OS inputs, so tests drive the whole
 // program with replayed packets, a fixture /proc and a headless screen.
 import type { Snapshot } from '../core/model.js';
-import type { ProcSource } from '../core/proc/types.js';
+import type { ProcSource, SocketEntry } from '../core/proc/types.js';
+import type { TableName } from '../core/engine/socket-index.js';
 import type { LiveCapture } from '../adapters/live-capture.js';
 import type { LiveOptions } from './args.js';
 import { runReplay } from './replay-driver.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   localAddresses(): { addresses: string[]; broadcasts: string[] };
   openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void): LiveCapture;
   captureErrorSentence(name: string, err: unknown): string;
+  /** The socket tables read off the main thread (live mode); without it they are read in place. */
+  readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;
   readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;
   now(): number;
   /** Install handlers for SIGINT/SIGTERM/SIGHUP; returns the uninstaller. */

@@ -4,17 +4,16 @@
 // process details only for processes that hold a listed socket.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProcFs, readNetTablesInWorker, socketCountHint } from '../adapters/procfs.js';
+import { ProcFs, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
 import { CONNECTIONS_USAGE, parseConnectionsArgs } from '../core/connections/args.js';
 import { JsonListing } from '../core/connections/json.js';
 import { listTable, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners } from '../core/connections/owners.js';
 import { tablesFor } from '../core/connections/select.js';
-import { TableListing } from '../core/connections/table.js';
 import { UserError, type CliIo } from './io.js';
 
-/** Sockets (per net/sockstat) from which the tables are read on a second thread. */
-const PARALLEL_TABLES_MIN = 4000;
+/** Rows (per net/sockstat) from which a table is copied in the background. */
+const BACKGROUND_TABLE_MIN = 2000;
 
 /** True when the terminal's locale says UTF-8 (otherwise non-ASCII names print as '?'). */
 function utf8Locale(env: NodeJS.ProcessEnv): boolean {
@@ -22,12 +21,13 @@ function utf8Locale(env: NodeJS.ProcessEnv): boolean {
   return /utf-?8/i.test(loc);
 }
 
+// A reader that stops early (`bwtop connections | head`) closes the pipe: not worth a trace.
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+}
+
 async function write(out: NodeJS.WritableStream, content: string | Uint8Array[]): Promise<void> {
-  // A reader that stops early (`| head`) closes the pipe: that is not an error worth a trace.
-  const ignoreEpipe = (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  };
-  out.on('error', ignoreEpipe);
+  if (!out.listeners('error').includes(ignoreEpipe)) out.on('error', ignoreEpipe);
   const parts = typeof content === 'string' ? [content] : content;
   for (const part of parts) await new Promise<void>((resolve) => out.write(part, () => resolve()));
 }
@@ -49,12 +49,10 @@ export async function connectionsCommand(args: string[], io: CliIo): Promise<num
   });
   const tables = tablesFor(o.filter);
 
-  // With many sockets, reading the tables (kernel time, ~3 us a row) goes to a second thread
-  // while this one scans descriptors; below that, starting a thread costs more than it saves.
-  const pending =
-    socketCountHint(root) >= PARALLEL_TABLES_MIN
-      ? readNetTablesInWorker(root, tables.map((t) => t.name))
-      : null;
+  // A big table (kernel time, ~2.5 us a row) is copied by a helper process while this one scans
+  // descriptors; a small one is cheaper to read here than to hand off.
+  const hint = socketCountHint(root);
+  const pending = tables.map((t) => (hint[t.name] >= BACKGROUND_TABLE_MIN ? readNetTableInBackground(root, t.name) : null));
 
   const pids = src.listPids();
   if (pids === null) {
@@ -62,13 +60,16 @@ export async function connectionsCommand(args: string[], io: CliIo): Promise<num
   }
   const scan = scanOwners(src, pids);
   const lookup = processLookup(src);
-  const sink = o.json ? new JsonListing(lookup) : new TableListing(lookup, utf8Locale(process.env));
+  // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
+  // one-shot command's cost, and monitoring agents ask for --json.
+  const sink = o.json
+    ? new JsonListing(lookup)
+    : new (await import('../core/connections/table.js')).TableListing(lookup, utf8Locale(process.env));
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;
-  const texts = pending === null ? [] : await pending;
   let readable = 0;
   for (const [i, t] of tables.entries()) {
-    const text = texts[i] ?? src.readNetTable(t.name);
+    const text = (await pending[i]) ?? src.readNetTable(t.name);
     if (text === null) continue; // e.g. no IPv6 on this host
     readable++;
     listTable(text, t.proto, t.family, query, scan.owners, sink);

@@ -10,7 +10,7 @@ import type { AppDeps } from './app.js';
 export function refreshLocalAddresses(deps: AppDeps, engine: Engine): void {
   const { addresses, broadcasts } = deps.localAddresses();
   const all = new Set(addresses);
-  for (const e of engine.resolver.index.byInode.values()) {
+  for (const e of engine.resolver.tables.entries()) {
     const a = joinAddr(e.localAddr);
     if (a !== '0.0.0.0' && a !== '::') all.add(a);
   }

@@ -1,18 +1,30 @@
 // The real OS behind AppDeps.
+import { existsSync } from 'node:fs';
 import { ProcFs } from '../adapters/procfs.js';
 import { captureErrorSentence, openLive } from '../adapters/live-capture.js';
 import { interfaceExists, isEthernet, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
+import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import type { AppDeps } from './app.js';
 import { UserError } from './io.js';
 
+/** A fixture root may carry its recording host's passwd, so user names match the recording. */
+export function procFsAt(root: string): ProcFs {
+  const fixturePasswd = `${root}/etc-passwd`;
+  return new ProcFs(root, root !== '/proc' && existsSync(fixturePasswd) ? { passwdPath: fixturePasswd } : {});
+}
+
 export function realDeps(procRoot: string): AppDeps {
+  if (procRoot !== '/proc' && !existsSync(`${procRoot}/net`)) {
+    throw new UserError(`--proc-root ${procRoot} has no net/ directory; give a procfs copy such as fixtures/proc/loopback-mix`);
+  }
   return {
-    proc: new ProcFs(procRoot),
+    proc: procFsAt(procRoot),
     upInterfaces,
     interfaceExists,
     isEthernet,
     localAddresses,
+    readTablesAsync: (names) => readSocketTablesAsync(procRoot, names),
     openLive,
     captureErrorSentence,
     readCaptureFile(path, onPacket) {

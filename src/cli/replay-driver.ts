@@ -12,7 +12,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   const file = o.replay!;
   const engine = new Engine({
     proc: deps.proc,
-    readTables: () => readSocketTables(deps.proc),
+    readTables: (names) => readSocketTables(deps.proc, names),
     interfaces: [basename(file)],
     intervalMs: o.delayMs,
   });

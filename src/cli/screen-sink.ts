@@ -1,25 +1,19 @@
 // The interactive screen as a Sink. Whatever ends the program — q, a signal, an unexpected
 // error — the terminal is restored first, then anything worth printing is printed.
 import { hostname } from 'node:os';
-import { promises as dns } from 'node:dns';
 import { createScreenApp } from '../ui/app.js';
 import { createTerminalScreen, UnsupportedTerminalError } from '../ui/screen.js';
 import { readStartTime, sendSignal } from '../adapters/killer.js';
+import { reverseDns } from '../adapters/reverse-dns.js';
 import type { Sink } from './app.js';
 import { UserError } from './io.js';
 
-const DNS_TIMEOUT_MS = 3000;
-
-async function reverseDns(addr: string): Promise<string | null> {
-  const timeout = new Promise<null>((r) => setTimeout(() => r(null), DNS_TIMEOUT_MS).unref());
-  const lookup = dns.reverse(addr).then(
-    (names) => names[0] ?? null,
-    () => null,
-  );
-  return Promise.race([lookup, timeout]);
+/** Signals make sense only for processes of this host, seen through the real /proc. */
+function refuseSignal(): never {
+  throw Object.assign(new Error('signals are off in replay'), { code: 'EREPLAY' });
 }
 
-export function screenSink(procRoot: string): Sink {
+export function screenSink(thisHost: boolean): Sink {
   let screen;
   try {
     screen = createTerminalScreen(process.env);
@@ -31,8 +25,8 @@ export function screenSink(procRoot: string): Sink {
     screen,
     hostname: hostname(),
     selfPid: process.pid,
-    signal: sendSignal,
-    processStartTime: (pid) => readStartTime(pid, procRoot),
+    signal: thisHost ? sendSignal : refuseSignal,
+    processStartTime: (pid) => readStartTime(pid),
     reverseDns,
     env: process.env,
   });

@@ -88,7 +88,7 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
   }
 
   function tableHeight(): number {
-    return screenLayout(screen.height as number, view.mode === 'detail').body - 1;
+    return screenLayout(screen.height as number, screen.width as number, view.mode === 'detail').body - 1;
   }
 
   function startKill(): void {

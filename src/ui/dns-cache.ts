@@ -1,7 +1,6 @@
-// Remote host names for the drill-down. Look-ups run in the background, two at a time (they may
-// occupy the thread pool for seconds each); answers
-// (names, or "no name") are cached, so each address is asked once. The screen shows a name from the
-// next refresh after it arrives, never waiting for one.
+// Remote host names for the drill-down. Look-ups run in the background, two at a time (each may
+// hold a thread-pool thread for seconds); answers (names, or "no name") are cached, so each address
+// is asked once. The screen shows a name from the next refresh after it arrives, never waiting.
 
 export class ReverseDnsCache {
   private readonly known = new Map<string, string | null>();

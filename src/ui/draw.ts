@@ -91,7 +91,7 @@ export function drawScreen(c: DrawContext, st: DrawState): ViewState {
   const H = c.screen.height as number;
   const { widgets: w, theme } = c;
   const detail = st.view.mode === 'detail' ? st.detail : null;
-  const lay = screenLayout(H, st.view.mode === 'detail');
+  const lay = screenLayout(H, W, st.view.mode === 'detail');
   const bodyRows = Math.max(0, lay.body - 1);
   const rows = visibleProcesses(st.snapshot, st.view);
   let view = settle(st.view, rows, bodyRows);

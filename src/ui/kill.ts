@@ -65,6 +65,7 @@ export function confirmKill(d: KillDialog, deps: KillDeps): Status {
     if (code === 'EPERM') {
       return { text: `cannot signal ${who(t)}: permission denied (EPERM); run bwtop as root`, error: true };
     }
+    if (code === 'EREPLAY') return { text: 'signals are off: these processes are from a replay or a procfs copy, not this host', error: true };
     if (code === 'ESRCH') return { text: `pid ${who(t)} no longer exists (ESRCH); ${sig} not sent`, error: true };
     return { text: `cannot signal ${who(t)}: ${code ?? String(e)}`, error: true };
   }

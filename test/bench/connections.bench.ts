@@ -60,14 +60,15 @@ async function startHelper(): Promise<Helper> {
 
 interface Timed {
   ms: number;
-  stdout: string;
+  stdout: Buffer;
 }
 
-function timeRun(cmd: string, args: string[]): Timed {
+/** Wall time of one whole process, its output collected raw (decoding it is not its cost). */
+function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timed {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, env });
   const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.toString()}`);
   return { ms, stdout: r.stdout };
 }
 
@@ -106,14 +107,21 @@ export async function bench(): Promise<void> {
   }
   const helper = await startHelper();
   try {
+    // NODE_EXTRA_CA_CERTS makes every node process load a CA bundle at start (tens of ms, before
+    // any of our code runs): when it is set, also time a run without it, as most hosts have it.
+    const caEnv = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+    const bare = { ...process.env };
+    delete bare.NODE_EXTRA_CA_CERTS;
     const ours: number[] = [];
+    const oursBare: number[] = [];
     const theirs: number[] = [];
     const startup: number[] = [];
-    let lastOurs = '';
-    let lastSs = '';
+    let lastOurs: Buffer = Buffer.alloc(0);
+    let lastSs: Buffer = Buffer.alloc(0);
     for (let i = 0; i < RUNS; i++) {
       const a = timeRun(process.execPath, [main, 'connections', '--json']);
       const b = timeRun('ss', ['-tanp']);
+      if (caEnv) oursBare.push(timeRun(process.execPath, [main, 'connections', '--json'], bare).ms);
       startup.push(timeRun(process.execPath, ['-e', '0']).ms);
       ours.push(a.ms);
       theirs.push(b.ms);
@@ -123,10 +131,10 @@ export async function bench(): Promise<void> {
 
     // Completeness: every socket ss shows for the helper is in our output with the helper's pid.
     const mine = new Set<string>();
-    for (const s of JSON.parse(lastOurs) as Array<{ local: string; remote: string; processes: Array<{ pid: number }> }>) {
+    for (const s of JSON.parse(lastOurs.toString('utf8')) as Array<{ local: string; remote: string; processes: Array<{ pid: number }> }>) {
       if (s.processes.some((p) => p.pid === helper.pid)) mine.add(`${s.local} ${s.remote}`);
     }
-    const expected = ssSocketsOf(lastSs, helper.pid);
+    const expected = ssSocketsOf(lastSs.toString('utf8'), helper.pid);
     const missing = expected.filter((k) => !mine.has(k));
 
     const mOurs = median(ours);
@@ -136,8 +144,10 @@ export async function bench(): Promise<void> {
     console.log(`median wall time of ${RUNS} alternating runs, output to a pipe:`);
     console.log(row('ss -tanp', mSs));
     console.log(row('bwtop connections --json', mOurs));
-    console.log(row('(node -e 0, startup alone)', median(startup)));
+    if (caEnv) console.log(row('  same, NODE_EXTRA_CA_CERTS unset', median(oursBare)));
+    console.log(row('(node -e 0, start-up alone)', median(startup)));
     console.log(`ratio bwtop / ss: ${(mOurs / mSs).toFixed(2)}   (goal <= 1.0, aim 0.5)`);
+    if (caEnv) console.log(`ratio with NODE_EXTRA_CA_CERTS unset: ${(median(oursBare) / mSs).toFixed(2)}`);
     console.log(
       `ss shows ${expected.length} sockets for pid ${helper.pid}; bwtop lists ${mine.size} with that pid; ` +
         `missing from bwtop: ${missing.length}${missing.length ? ` (e.g. ${missing.slice(0, 3).join(', ')})` : ''}`,

@@ -14,6 +14,13 @@ export function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+export type Netns = ReturnType<typeof createNetns>;
+
+/** The command line that runs `cmd` inside `ns` (or as is, without one). */
+export function inNs(ns: Netns | undefined, cmd: string, args: string[]): [string, string[]] {
+  return ns ? ns.run(cmd, args) : [cmd, args];
+}
+
 const spawned = new Set<ChildProcess>();
 
 /** Remember a child so killAll() ends it whatever happens to the test. */
@@ -26,6 +33,28 @@ export function track<T extends ChildProcess>(child: T): T {
 export function killAll(): void {
   for (const c of spawned) c.kill('SIGKILL');
   spawned.clear();
+}
+
+/**
+ * A network namespace of the test's own, with lo up: its socket tables hold only the test's
+ * sockets, and nothing else on the host can disturb (or be disturbed by) the traffic.
+ */
+export function createNetns(prefix: string): { name: string; run: (cmd: string, args: string[]) => [string, string[]]; remove: () => void } {
+  const name = `${prefix}-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+  const ip = (...a: string[]): void => {
+    const r = spawnSync('ip', a, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${a.join(' ')}: ${r.stderr}`);
+  };
+  ip('netns', 'add', name);
+  ip('-n', name, 'link', 'set', 'lo', 'up');
+  return {
+    name,
+    // `ip netns exec` execs the command, so the spawned pid is the command's pid.
+    run: (cmd, args) => ['ip', ['netns', 'exec', name, cmd, ...args]],
+    remove: () => {
+      spawnSync('ip', ['netns', 'del', name]);
+    },
+  };
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -59,8 +88,9 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** tcpdump writing `port` traffic on lo to a file; resolves once it is listening. */
-export async function startTcpdump(file: string, filter: string, iface = 'lo'): Promise<ChildProcess> {
-  const td = track(spawn('tcpdump', ['-i', iface, '-n', '-s', '128', '-B', '65536', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] }));
+export async function startTcpdump(file: string, filter: string, ns?: Netns): Promise<ChildProcess> {
+  const [cmd, args] = inNs(ns, 'tcpdump', ['-i', 'lo', '-n', '-s', '128', '-B', '65536', '--immediate-mode', '-w', file, filter]);
+  const td = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
   await waitFor(td, 'stderr', /listening on/);
   return td;
 }
@@ -114,8 +144,9 @@ export interface JsonProcess {
 }
 
 /** bwtop --json as a child; `lines()` gives every parsed line so far. */
-export async function startBwtop(args: string[]): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
-  const child = track(spawn(process.execPath, [BWTOP, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+export async function startBwtop(args: string[], ns?: Netns): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
+  const [cmd, cargs] = inNs(ns, process.execPath, [BWTOP, '--json', ...args]);
+  const child = track(spawn(cmd, cargs, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let buf = '';
   child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
   let err = '';

@@ -4,7 +4,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SKIP, killAll, track, exited, sleep, startBwtop, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, waitFor, within, type JsonProcess } from './harness.js';
+import { SKIP, createNetns, inNs, killAll, track, exited, sleep, startBwtop, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, waitFor, within, type JsonProcess } from './harness.js';
 
 interface Case {
   name: string;
@@ -23,14 +23,16 @@ const cases: Case[] = [
 afterEach(killAll);
 
 for (const c of cases) {
-  test(`iperf3 ${c.name}: per-process totals within 1% of tcpdump`, { skip: SKIP, timeout: 60_000 }, async () => {
+  test(`iperf3 ${c.name}: per-process totals within 1% of tcpdump`, { skip: SKIP, timeout: 60_000 }, async (t) => {
+    const ns = createNetns('bwtop-iperf');
+    t.after(ns.remove);
     const dir = tmp('bwtop-iperf-');
     const pcap = join(dir, 'ref.pcap');
-    const td = await startTcpdump(pcap, `port ${c.port}`);
-    const bw = await startBwtop(['-i', 'lo', '-d', '0.5']);
-    const server = track(spawn('iperf3', ['--forceflush', '-s', '-1', '-p', String(c.port), '-B', c.server], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const td = await startTcpdump(pcap, `port ${c.port}`, ns);
+    const bw = await startBwtop(['-i', 'lo', '-d', '0.5'], ns);
+    const server = track(spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(c.port), '-B', c.server]), { stdio: ['ignore', 'pipe', 'pipe'] }));
     await waitFor(server, 'stdout', /Server listening/);
-    const client = track(spawn('iperf3', [...c.clientArgs, '-p', String(c.port)], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    const client = track(spawn(...inNs(ns, 'iperf3', [...c.clientArgs, '-p', String(c.port)]), { stdio: ['ignore', 'ignore', 'inherit'] }));
     assert.equal(await exited(client), 0, 'iperf3 client failed');
     await exited(server);
     await stopTcpdump(td);

@@ -1,13 +1,14 @@
 // ProcFs over a fixture root (real /proc text and fd symlinks) and over the live /proc.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ProcFs } from '../../src/adapters/procfs.js';
+import { ProcFs, readNetTableInBackground, socketCountHint } from '../../src/adapters/procfs.js';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
+import { parseSockstat } from '../../src/core/proc/procText.js';
 
 const root = fileURLToPath(new URL('../../../fixtures/proc/loopback-mix', import.meta.url));
 const fixture = () => new ProcFs(root, { passwdPath: join(root, 'etc-passwd') });
@@ -85,6 +86,54 @@ test('live /proc: this process and a socket it holds', async () => {
     assert.ok(mine, 'listener in /proc/net/tcp');
     assert.ok(fs.readSocketInodes(process.pid)?.includes(mine.inode));
   } finally {
+    server.close();
+  }
+});
+
+test('parseSockstat: counts per table (in use plus TIME_WAIT)', () => {
+  // copied from this kernel's /proc/net/sockstat and sockstat6
+  const v4 = 'sockets: used 10058\nTCP: inuse 10004 orphan 0 tw 3 alloc 10008 mem 1\nUDP: inuse 2 mem 0\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n';
+  const v6 = 'TCP6: inuse 1\nUDP6: inuse 4\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n';
+  assert.deepEqual(parseSockstat(v4), { tcp: 10007, tcp6: 0, udp: 2, udp6: 0 });
+  assert.deepEqual(parseSockstat(v6), { tcp: 0, tcp6: 1, udp: 0, udp6: 4 });
+  assert.deepEqual(parseSockstat('garbage'), { tcp: 0, tcp6: 0, udp: 0, udp6: 0 });
+});
+
+test('live /proc: socket count hint and a table copied in the background', async () => {
+  const servers = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const s = createServer();
+      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+      return s;
+    }),
+  );
+  try {
+    assert.ok(socketCountHint().tcp >= 20);
+    assert.deepEqual(socketCountHint(root), { tcp: 0, tcp6: 0, udp: 0, udp6: 0 }); // fixture: no sockstat
+    const text = await readNetTableInBackground('/proc', 'tcp');
+    assert.ok(text !== null);
+    const ports = new Set(parseNetTable(text, 'tcp', 4).map((r) => r.localPort));
+    for (const s of servers) assert.ok(ports.has((s.address() as { port: number }).port));
+    assert.equal(await readNetTableInBackground('/nonexistent-proc-root', 'tcp'), null);
+  } finally {
+    for (const s of servers) s.close();
+  }
+});
+
+test('relativeFdLinks: same inodes for a large fd table, working directory restored', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const fds: number[] = [];
+  try {
+    for (let i = 0; i < 300; i++) fds.push(openSync('/dev/null', 'r')); // push fd/ past the threshold
+    const cwd = process.cwd();
+    const plain = new ProcFs('/proc').readSocketInodes(process.pid);
+    const relative = new ProcFs('/proc', { relativeFdLinks: true }).readSocketInodes(process.pid);
+    assert.equal(process.cwd(), cwd);
+    assert.ok(plain !== null && plain.length > 0);
+    assert.deepEqual(sorted(relative), sorted(plain));
+  } finally {
+    for (const fd of fds) closeSync(fd);
     server.close();
   }
 });

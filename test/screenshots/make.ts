@@ -4,11 +4,11 @@
 //
 //   node dist/test/screenshots/make.js [--pcap FILE --proc-root DIR] [--demo]
 //
-// Without --pcap, the first fixtures/proc/<name> with a fixtures/pcap/<name>.pcap(ng) is used.
+// Without --pcap, the first fixtures/session/<name>/{capture.pcap,proc} is used.
 // --demo draws the hand-built test snapshots instead (to check this script, not for the README).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,15 @@ function fail(sentence: string): never {
 }
 
 function findFixture(): { pcap: string; procRoot: string } | null {
+  // A recorded session: a capture and the /proc copied from the same processes at the same time.
+  const sessions = join(ROOT, 'fixtures', 'session');
+  if (existsSync(sessions)) {
+    for (const name of readdirSync(sessions).sort()) {
+      const pcap = join(sessions, name, 'capture.pcap');
+      const procRoot = join(sessions, name, 'proc');
+      if (existsSync(pcap) && existsSync(procRoot)) return { pcap, procRoot };
+    }
+  }
   const procDir = join(ROOT, 'fixtures', 'proc');
   if (!existsSync(procDir)) return null;
   for (const name of readdirSync(procDir).sort()) {
@@ -67,12 +76,14 @@ function main(argv: string[]): void {
   const out = join(ROOT, 'screenshots');
   mkdirSync(out, { recursive: true });
   try {
-    const started = tmux('new-session', '-d', '-s', 'shots', '-x', String(COLS), '-y', String(ROWS), '-e', 'LANG=C.UTF-8', '-e', 'NO_COLOR=', cmd);
+    // The exit status goes to a file: tmux does not always report it for a dead pane.
+    const exitFile = join(dir, 'exit');
+    const started = tmux('new-session', '-d', '-s', 'shots', '-x', String(COLS), '-y', String(ROWS), '-e', 'LANG=C.UTF-8', '-e', 'NO_COLOR=', `${cmd}; echo $? > '${exitFile}'`);
     if (started.status !== 0) fail(`tmux could not start: ${started.stderr.trim()}`);
     const deadline = Date.now() + 20000;
     while (!/^\s*PID\S* USER/m.test(pane()) || /waiting for the first refresh/.test(pane())) {
       if (Date.now() > deadline) fail(`bwtop did not show its process list within 20 s; the pane shows:\n${pane()}`);
-      if (tmux('display', '-p', '-t', 'shots', '#{pane_dead}').stdout.trim() === '1') fail(`bwtop exited early:\n${pane()}`);
+      if (existsSync(exitFile)) fail(`bwtop exited early:\n${pane()}`);
       sleep(200);
     }
     sleep(1500); // a few refreshes (or the end of the replay)
@@ -88,20 +99,19 @@ function main(argv: string[]): void {
       process.stdout.write(`screenshots/${name}.png\n`);
     };
     shoot('list-received', 'r');
-    shoot('drill-down', 'Home', 'Enter');
-    shoot('kill-dialog', 'k');
-    tmux('send-keys', '-t', 'shots', 'Escape');
-    sleep(300);
-    tmux('send-keys', '-t', 'shots', 'Escape');
     shoot('help', '?');
+    shoot('drill-down', '?', 'Home', 'Enter');
+    shoot('kill-dialog', 'k');
+    tmux('send-keys', '-t', 'shots', 'n');
+    sleep(200);
     tmux('send-keys', '-t', 'shots', 'q');
     const quitBy = Date.now() + 5000;
-    while (tmux('display', '-p', '-t', 'shots', '#{pane_dead}').stdout.trim() !== '1') {
+    while (!existsSync(exitFile) || readFileSync(exitFile, 'utf8').trim() === '') {
       if (Date.now() > quitBy) fail('bwtop did not exit within 5 s of q');
       sleep(100);
     }
-    const status = tmux('display', '-p', '-t', 'shots', '#{pane_dead_status}').stdout.trim();
-    if (status !== '0') fail(`bwtop exited with status "${status}" after q; the pane shows:\n${pane()}`);
+    const status = readFileSync(exitFile, 'utf8').trim();
+    if (status !== '0') fail(`bwtop exited with status ${status} after q; the pane shows:\n${pane()}`);
   } finally {
     tmux('kill-server');
     rmSync(dir, { recursive: true, force: true });

@@ -117,3 +117,31 @@ test('Up/Down scroll a long connection list', async () => {
   assert.equal(firstRemote(), '127.0.0.1:50000');
   t.close();
 });
+
+test('the reverse-DNS cache asks at most two at a time, skips wildcards, and remembers failures', async () => {
+  const { ReverseDnsCache } = await import('../../src/ui/dns-cache.js');
+  const pending: Array<(n: string | null) => void> = [];
+  const asked: string[] = [];
+  const cache = new ReverseDnsCache((a) => {
+    asked.push(a);
+    return new Promise((r) => pending.push(r));
+  });
+  for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '0.0.0.0', '::', '10.0.0.1']) assert.equal(cache.name(a), null);
+  assert.deepEqual(asked, ['10.0.0.1', '10.0.0.2']);
+  pending.shift()!('one.example');
+  await flush();
+  assert.deepEqual(asked, ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  assert.equal(cache.name('10.0.0.1'), 'one.example');
+  pending.shift()!(null);
+  await flush();
+  assert.equal(cache.name('10.0.0.2'), null);
+  assert.deepEqual(asked, ['10.0.0.1', '10.0.0.2', '10.0.0.3'], 'a failed address is not asked again');
+});
+
+test('the system resolver adapter names loopback and rejects non-addresses', async () => {
+  const { reverseDns } = await import('../../src/adapters/reverse-dns.js');
+  // 127.0.0.1 is "localhost" in every /etc/hosts this runs with; no network involved.
+  assert.equal(await reverseDns('127.0.0.1'), 'localhost');
+  assert.equal(await reverseDns('::ffff:127.0.0.1'), 'localhost');
+  assert.equal(await reverseDns('not an address'), null);
+});

@@ -96,3 +96,15 @@ test('help overlay lists every key and closes with ?', async () => {
   assert.equal(t.text(), before);
   t.close();
 });
+
+test('tiny and odd sizes draw without failing, and keys still work', async () => {
+  for (const [cols, rows] of [[1, 1], [20, 5], [39, 30], [40, 22], [61, 23], [81, 25], [250, 70]] as const) {
+    const t = startApp({ cols, rows });
+    t.app.update(demoSnapshot());
+    await t.press('s', '\x1b[B', '\r', 'k', '\x1b', '\x1b', '?', '?', 'm');
+    t.h.resize(cols + 7, rows + 3);
+    t.app.update(demoSnapshot());
+    assert.equal(t.text().split('\n').length, rows + 3);
+    t.close();
+  }
+});

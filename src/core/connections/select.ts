@@ -1,6 +1,6 @@
 // Which sockets `bwtop connections` lists, decided on the table rows alone (before any owner
 // lookup, so filtered-out sockets cost nothing more).
-import type { SockProto, SocketEntry } from '../proc/types.js';
+import type { SockProto } from '../proc/types.js';
 
 /** Every state name a table row can carry (TCP's, plus UDP's UNCONN). */
 export const STATE_NAMES: readonly string[] = [
@@ -63,12 +63,4 @@ export function tablesFor(filter: SocketFilter): Array<{ name: 'tcp' | 'tcp6' | 
     { name: 'udp6', proto: 'udp', family: 6 },
   ] as const;
   return all.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
-}
-
-/** Rows of one table that pass the state filter (proto and family are per table). */
-export function selectRows(rows: SocketEntry[], sel: StateSelection): SocketEntry[] {
-  if (sel.kind === 'all') return rows;
-  const out: SocketEntry[] = [];
-  for (const r of rows) if (stateSelected(sel, r.proto, r.state)) out.push(r);
-  return out;
 }

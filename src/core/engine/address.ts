@@ -55,7 +55,8 @@ function parseV4(t: string): number | null {
   if (parts.length !== 4) return null;
   let w = 0;
   for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
+    // inet_pton rules: no leading zeros (they would read as octal elsewhere).
+    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return null;
     const n = Number(p);
     if (n > 255) return null;
     w = w * 256 + n;
@@ -72,13 +73,14 @@ function parseV6(t: string): Words | null {
     tail = t.slice(dbl + 2);
     if (tail.includes('::')) return null;
   }
-  const toGroups = (s: string): number[] | null => {
+  // A dotted IPv4 part may only end the address: the tail after "::", or the whole without it.
+  const toGroups = (s: string, dottedEnd: boolean): number[] | null => {
     if (s === '') return [];
     const out: number[] = [];
     const parts = s.split(':');
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      if (i === parts.length - 1 && p.includes('.')) {
+      if (dottedEnd && i === parts.length - 1 && p.includes('.')) {
         const v4 = parseV4(p);
         if (v4 === null) return null;
         out.push(v4 >>> 16, v4 & 0xffff);
@@ -87,8 +89,8 @@ function parseV6(t: string): Words | null {
     }
     return out;
   };
-  const h = toGroups(head);
-  const tl = toGroups(tail);
+  const h = toGroups(head, dbl < 0);
+  const tl = toGroups(tail, true);
   if (!h || !tl) return null;
   const missing = 8 - h.length - tl.length;
   if (dbl < 0 ? missing !== 0 : missing < 1) return null;

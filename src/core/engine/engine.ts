@@ -84,6 +84,7 @@ export class Engine {
     const syn = p.proto === PROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     if (srcLocal) {
       const f = this.flow(p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn);
+      if (syn) f.initiated = true;
       f.sentTotal += len;
       f.sentUnreported += len;
     }

@@ -4,7 +4,7 @@
 import type { ConnectionStats, ProcessStats, Snapshot } from '../model.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import type { ProcessEntry } from './process-entry.js';
-import { ensureFlowText, flowProtoName } from './resolver.js';
+import { ensureFlowText, flowProtoName } from './flow-text.js';
 import type { Engine } from './engine.js';
 
 /** A flow idle this long (packet clock) whose socket is gone, or any idle UDP flow, is forgotten. */
@@ -44,8 +44,7 @@ export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropp
       f.receivedLast = r;
       f.sentUnreported = 0;
       f.receivedUnreported = 0;
-      const sock = e.resolver.socketOf(f);
-      f.state = sock && sock.inode === f.inode ? sock.state : f.inode ? 'CLOSED' : f.state;
+      f.state = e.resolver.stateOf(f);
       if (nowMs - f.lastSeenMs >= FLOW_IDLE_MS && (f.state !== 'ESTABLISHED' || f.proto !== 6)) stale.push(f);
     }
     f.sentWindow[slot] = f.sentLast;

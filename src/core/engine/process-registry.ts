@@ -32,6 +32,21 @@ export class ProcessRegistry {
     return entry;
   }
 
+  /**
+   * Re-read name and command line: a process first read just after fork (by the search for
+   * new processes) may have exec'd since — `ip netns exec ... curl` becomes curl.
+   */
+  refresh(entry: ProcessEntry): void {
+    if (entry.exitedAtMs) return;
+    const info = this.proc.readProcess(entry.pid);
+    if (!info || info.startTime !== entry.startTime) return;
+    entry.name = info.name;
+    // A zombie (exited, not yet reaped) reads an empty command line: keep the one it had.
+    if (info.cmdline !== '') entry.cmdline = info.cmdline;
+    entry.uid = info.uid;
+    entry.user = info.user;
+  }
+
   markExited(entry: ProcessEntry, nowMs: number): void {
     if (!entry.exitedAtMs) entry.exitedAtMs = nowMs;
     if (this.liveByPid.get(entry.pid) === entry) this.liveByPid.delete(entry.pid);

@@ -4,52 +4,46 @@
 // socket was missing from MISSES_TO_GIVE_UP table reads made after its first packet, or its
 // socket survived a full fd scan started after its first packet without an owner showing up.
 import type { ProcSource, SocketEntry } from '../proc/types.js';
-import { formatAddress, formatEndpointText } from './address.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { flowKey, flowProtoName, flowTables } from './flow-text.js';
 import { OwnerFinder } from './owner-finder.js';
 import type { ProcessRegistry } from './process-registry.js';
-import { SocketIndex, exactKey } from './socket-index.js';
+import { ALL_TABLES, SocketTables, type TableName } from './socket-index.js';
 import { PROTO_TCP } from '../packet.js';
 
 export const MISSES_TO_GIVE_UP = 2;
 const NEWEST_PIDS = 16;
+/** A process read this recently is not read again by the newest-first search. */
+const RESCAN_AFTER_MS = 2000;
 
-export type TableReader = () => Iterable<SocketEntry>;
-
-export function flowProtoName(f: Flow): 'tcp' | 'udp' {
-  return f.proto === PROTO_TCP ? 'tcp' : 'udp';
-}
-
-/** Endpoint text is made once per flow, when the join first needs it. */
-export function ensureFlowText(f: Flow): void {
-  if (f.localAddrText) return;
-  f.localAddrText = formatAddress(f.family, f.l0, f.l1, f.l2, f.l3);
-  f.remoteAddrText = formatAddress(f.family, f.r0, f.r1, f.r2, f.r3);
-  f.localText = formatEndpointText(f.family, f.localAddrText, f.lport);
-  f.remoteText = formatEndpointText(f.family, f.remoteAddrText, f.rport);
-}
-
-export function flowKey(f: Flow): string {
-  ensureFlowText(f);
-  return exactKey(flowProtoName(f), f.localAddrText, f.lport, f.remoteAddrText, f.rport);
-}
+/** Reads socket tables; it may return more tables than asked (the extra rows are ignored). */
+export type TableReader = (names: readonly TableName[]) => Iterable<SocketEntry>;
 
 export class Resolver {
-  index = new SocketIndex([]);
-  /** Bumped per table read; a flow's misses count only reads made after it was queued. */
-  generation = 0;
+  /** Table reads bump its generation; a flow's misses count only reads made after it was queued. */
+  readonly tables: SocketTables;
   readonly owners: OwnerFinder;
+  /** Flows queued since the last pass: their owners may be new processes, read at once. */
+  private fresh = 0;
   private pending: Flow[] = [];
-  private readonly queuedAt = new Map<Flow, { gen: number; scans: number }>();
+  /**
+   * Per pending flow: the table generation and full-scan count when queued, and when the first
+   * search of young processes after its first packet happened (their sightings that count).
+   */
+  private readonly queuedAt = new Map<Flow, { gen: number; scans: number; sightedUntil: number }>();
   resolved = 0;
   givenUp = 0;
 
   constructor(
     private readonly proc: ProcSource,
     private readonly registry: ProcessRegistry,
-    private readonly readTables: TableReader,
+    readTables: TableReader,
   ) {
     this.owners = new OwnerFinder(proc);
+    // Read at once: a young process may exit any moment, and may have exec'd since its last read
+    // (fork, then exec curl).
+    this.owners.onYoungRead = (pid, nowMs) => this.registry.refresh(this.registry.byPid(pid, nowMs));
+    this.tables = new SocketTables(readTables);
   }
 
   enqueue(f: Flow): void {
@@ -57,8 +51,14 @@ export class Resolver {
     f.queued = true;
     f.status = FLOW_PENDING;
     f.misses = 0;
-    this.queuedAt.set(f, { gen: this.generation, scans: this.owners.fullScansDone });
+    // A scan under way listed its pids before this flow existed: only the next one counts.
+    this.queuedAt.set(f, {
+      gen: this.tables.generation,
+      scans: this.owners.fullScansDone + (this.owners.scanning ? 1 : 0),
+      sightedUntil: -Infinity,
+    });
     this.pending.push(f);
+    this.fresh++;
   }
 
   get pendingCount(): number {
@@ -70,20 +70,89 @@ export class Resolver {
     return this.pending.length > 0 || this.owners.scanning;
   }
 
+  /** Re-read all tables (each refresh): also forgets owners of sockets that are gone. */
   refreshTables(): void {
-    this.index = new SocketIndex(this.readTables());
-    this.generation++;
-    this.owners.retainInodes(this.index.byInode);
+    this.tables.refresh(ALL_TABLES);
+    this.tablesRefreshed();
+  }
+
+  /** After all four tables were installed (by refreshTables or the caller's async read). */
+  tablesRefreshed(): void {
+    this.owners.retainInodes((ino) => this.tables.hasInode(ino));
+  }
+
+  /**
+   * Read the newest young processes' descriptors for flows queued since the last look: the
+   * owner of a connection that lives a few milliseconds may exit soon, so this runs as soon as a
+   * new flow appears (it is cheap: only processes started in the last seconds are re-read).
+   */
+  prescan(nowMs: number, evenWithoutNewFlows = false): void {
+    if (this.fresh === 0 && !evenWithoutNewFlows) return;
+    this.fresh = 0;
+    this.owners.scanNewest(NEWEST_PIDS, new Set(), nowMs, RESCAN_AFTER_MS);
+    this.owners.young.prune(nowMs);
+    for (const q of this.queuedAt.values()) if (q.sightedUntil === -Infinity) q.sightedUntil = nowMs;
+  }
+
+  /** The table each pending flow most likely lives in: read these first. */
+  firstTables(): TableName[] {
+    const names = new Set<TableName>();
+    for (const f of this.pending) names.add(flowTables(f)[0]!);
+    return [...names];
+  }
+
+  /** Tables some pending flow may live in that were not read since it was queued. */
+  staleTables(): TableName[] {
+    const names = new Set<TableName>();
+    for (const f of this.pending) {
+      const since = this.queuedAt.get(f)!.gen;
+      for (const n of flowTables(f)) if (this.tables.readGeneration([n]) <= since) names.add(n);
+    }
+    return [...names];
+  }
+
+  /**
+   * A whole pass for new flows, synchronously: young processes first, then only the table each
+   * flow most likely lives in, then — for those still unmatched — the others. (The live driver
+   * does the same with the table reads off the main thread.)
+   */
+  pass(nowMs: number, pidBudget: number): boolean {
+    this.prescan(nowMs);
+    const first = this.firstTables();
+    if (first.length > 0) this.tables.refresh(first);
+    this.step(nowMs, pidBudget);
+    const rest = this.staleTables();
+    if (rest.length > 0) {
+      this.tables.refresh(rest);
+      this.step(nowMs, pidBudget);
+    }
+    return this.busy;
   }
 
   /** The socket a flow belongs to in the current tables, or null. */
   socketOf(f: Flow): SocketEntry | null {
-    const e = this.index.find(flowKey(f));
+    const names = flowTables(f);
+    const e = this.tables.find(names, flowKey(f));
     if (e && e.inode !== 0) return e;
-    const b = this.index.findBound(flowProtoName(f), f.family, f.localAddrText, f.lport);
+    const b = this.tables.findBound(names, flowProtoName(f), f.family, f.localAddrText, f.lport);
     // A TCP flow falls back only to a listener: its process owns the accepted socket.
     if (b && b.entry.inode !== 0 && (f.proto !== PROTO_TCP || b.entry.state === 'LISTEN')) return b.entry;
     return e ?? null;
+  }
+
+  /**
+   * The flow's connection state: its own row's (TIME_WAIT rows have no inode but still tell the
+   * truth), the bound socket's for UDP, and never a TCP listener's, which only names the owner.
+   */
+  stateOf(f: Flow): string {
+    const names = flowTables(f);
+    const e = this.tables.find(names, flowKey(f));
+    if (e && (e.inode === f.inode || e.inode === 0 || f.inode === 0)) return e.state;
+    if (f.proto !== PROTO_TCP) {
+      const b = this.tables.findBound(names, 'udp', f.family, f.localAddrText, f.lport);
+      if (b && b.entry.inode === f.inode) return b.entry.state;
+    }
+    return f.inode ? 'CLOSED' : f.state;
   }
 
   /**
@@ -91,7 +160,7 @@ export class Resolver {
    * processes a full scan may read in this call. Returns true when more work remains.
    */
   step(nowMs: number, pidBudget: number): boolean {
-    if (this.owners.scanning) this.owners.stepFullScan(pidBudget);
+    if (this.owners.scanning) this.owners.stepFullScan(pidBudget, nowMs);
     const scannedNow = new Set<number>();
     const stillPending: Flow[] = [];
     let needFullScan = false;
@@ -100,15 +169,25 @@ export class Resolver {
       const since = this.queuedAt.get(f)!;
       const entry = this.socketOf(f);
       if (!entry || entry.inode === 0) {
-        if (this.generation > since.gen) f.misses++;
+        const readSince = this.tables.readGeneration(flowTables(f)) > since.gen;
+        const pid = readSince ? this.closedSocketOwner(f, since.sightedUntil, scannedNow, nowMs) : undefined;
+        if (pid !== undefined) {
+          if (entry) f.state = entry.state;
+          this.assign(f, pid, nowMs);
+          continue;
+        }
+        if (readSince) f.misses++;
         if (f.misses >= MISSES_TO_GIVE_UP) this.giveUp(f);
         else stillPending.push(f);
         continue;
       }
       f.inode = entry.inode;
-      f.state = entry.state;
+      f.state = this.stateOf(f);
       let pid = this.owners.lookup(entry.inode);
-      if (pid === undefined) pid = this.searchLikely(f, entry, scannedNow);
+      if (pid === undefined) pid = this.searchLikely(f, entry, scannedNow, nowMs);
+      // An accepted socket its server has already closed is held by nobody: the listener's
+      // process accepted it.
+      if (pid === undefined) pid = this.listenerOwner(f);
       if (pid !== undefined) {
         this.assign(f, pid, nowMs);
       } else if (this.owners.fullScansDone > since.scans && !this.owners.scanning) {
@@ -121,29 +200,69 @@ export class Resolver {
     this.pending = stillPending;
     if (needFullScan && !this.owners.scanning) {
       this.owners.startFullScan();
-      this.owners.stepFullScan(pidBudget);
+      this.owners.stepFullScan(pidBudget, nowMs);
     }
     return this.busy;
   }
 
+
+  /** The owner of the TCP listener on the flow's local port, if known. */
+  private listenerOwner(f: Flow): number | undefined {
+    if (f.proto !== PROTO_TCP) return undefined;
+    const l = this.tables.findBound(flowTables(f), 'tcp', f.family, f.localAddrText, f.lport);
+    return l && l.entry.state === 'LISTEN' ? this.owners.lookup(l.entry.inode) : undefined;
+  }
+
+  /**
+   * A flow whose socket is already gone from the tables: the one young process that held a
+   * socket right after the flow began and has let go of it since (see young-sockets.ts).
+   */
+  private closedSocketOwner(f: Flow, sightedUntil: number, scanned: Set<number>, nowMs: number): number | undefined {
+    const { letGo, exited } = this.owners.young.candidates(f.firstSeenMs, sightedUntil, (pid, inode) => {
+      if (!scanned.has(pid)) {
+        scanned.add(pid);
+        this.owners.scanPid(pid, nowMs);
+      }
+      return this.owners.holds(pid, inode);
+    });
+    // On loopback the other end is local too: the server this flow talks to also accepted (and
+    // closed) a socket just then, but it is the peer, not the owner.
+    if (f.proto === PROTO_TCP) {
+      const peer = this.tables.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
+      if (peer && peer.entry.state === 'LISTEN') {
+        const peerPid = this.owners.lookup(peer.entry.inode);
+        if (peerPid !== undefined) {
+          letGo.delete(peerPid);
+          exited.delete(peerPid);
+        }
+      }
+    }
+    if (letGo.size === 1) return letGo.values().next().value;
+    // No socket was caught at all (it lived between two reads): a connection this host opened
+    // (its SYN went out) belongs to the one young process alive then that has exited since.
+    if (letGo.size === 0 && f.initiated && exited.size === 1) return exited.values().next().value;
+    return undefined;
+  }
+
   /** Likely owners first: the listener's process, then the newest processes. */
-  private searchLikely(f: Flow, entry: SocketEntry, scanned: Set<number>): number | undefined {
-    const listener = this.index.findBound(flowProtoName(f), f.family, f.localAddrText, f.lport);
+  private searchLikely(f: Flow, entry: SocketEntry, scanned: Set<number>, nowMs: number): number | undefined {
+    const listener = this.tables.findBound(flowTables(f), flowProtoName(f), f.family, f.localAddrText, f.lport);
     if (listener && listener.entry.inode !== entry.inode) {
       const lp = this.owners.lookup(listener.entry.inode);
       if (lp !== undefined && !scanned.has(lp)) {
         scanned.add(lp);
-        this.owners.scanPid(lp);
+        this.owners.scanPid(lp, nowMs);
         const pid = this.owners.lookup(entry.inode);
         if (pid !== undefined) return pid;
       }
     }
-    this.owners.scanNewest(NEWEST_PIDS, scanned);
+    this.owners.scanNewest(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS);
     return this.owners.lookup(entry.inode);
   }
 
   private assign(f: Flow, pid: number, nowMs: number): void {
     const proc = this.registry.byPid(pid, nowMs);
+    this.registry.refresh(proc);
     if (f.owner && f.owner !== proc) f.owner.flows.delete(f);
     f.owner = proc;
     proc.flows.add(f);
@@ -154,6 +273,9 @@ export class Resolver {
   }
 
   private giveUp(f: Flow): void {
+    // A re-used 4-tuple that cannot be resolved no longer belongs to its previous owner.
+    f.owner?.flows.delete(f);
+    f.owner = null;
     f.status = FLOW_UNKNOWN;
     f.queued = false;
     this.queuedAt.delete(f);

@@ -60,3 +60,81 @@ export class SocketIndex {
     return w ? { entry: w, kind: 'wildcard' } : null;
   }
 }
+
+export type TableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
+export const ALL_TABLES: readonly TableName[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+
+export function tableOf(e: SocketEntry): TableName {
+  return e.family === 6 ? (e.proto === 'tcp' ? 'tcp6' : 'udp6') : e.proto;
+}
+
+/** The tables a flow's socket may be in, most likely first (IPv4 also: dual-stack IPv6 sockets). */
+export function tablesFor(proto: 'tcp' | 'udp', family: number): readonly TableName[] {
+  if (proto === 'tcp') return family === 4 ? ['tcp', 'tcp6'] : ['tcp6'];
+  return family === 4 ? ['udp', 'udp6'] : ['udp6'];
+}
+
+/**
+ * The four tables, each indexed on its own and re-read on its own: on a host whose TCP hash
+ * table has many buckets, each TCP table read costs milliseconds of kernel time even when almost
+ * empty, and a connection that lives a few milliseconds must be found within them.
+ */
+export class SocketTables {
+  private readonly indexes = new Map<TableName, SocketIndex>();
+  /** Generation at which each table was last read. */
+  private readonly readAt = new Map<TableName, number>();
+  generation = 0;
+
+  constructor(private readonly reader: (names: readonly TableName[]) => Iterable<SocketEntry>) {}
+
+  refresh(names: readonly TableName[] = ALL_TABLES): void {
+    this.apply(names, this.reader(names));
+  }
+
+  /** Install freshly read tables (`entries` may hold rows of other tables: they are ignored). */
+  apply(names: readonly TableName[], entries: Iterable<SocketEntry>): void {
+    const groups = new Map<TableName, SocketEntry[]>(names.map((n) => [n, []]));
+    for (const e of entries) groups.get(tableOf(e))?.push(e);
+    this.generation++;
+    for (const [n, entries] of groups) {
+      this.indexes.set(n, new SocketIndex(entries));
+      this.readAt.set(n, this.generation);
+    }
+  }
+
+  /** The oldest read among `names` (0 if one was never read). */
+  readGeneration(names: readonly TableName[]): number {
+    let g = Infinity;
+    for (const n of names) g = Math.min(g, this.readAt.get(n) ?? 0);
+    return g;
+  }
+
+  find(names: readonly TableName[], exactK: string): SocketEntry | undefined {
+    let fallback: SocketEntry | undefined;
+    for (const n of names) {
+      const e = this.indexes.get(n)?.find(exactK);
+      if (e && e.inode !== 0) return e;
+      fallback ??= e;
+    }
+    return fallback;
+  }
+
+  findBound(names: readonly TableName[], proto: string, family: number, laddr: string, lport: number): { entry: SocketEntry; kind: MatchKind } | null {
+    let wildcard: { entry: SocketEntry; kind: MatchKind } | null = null;
+    for (const n of names) {
+      const b = this.indexes.get(n)?.findBound(proto, family, laddr, lport);
+      if (b?.kind === 'bound') return b;
+      wildcard ??= b ?? null;
+    }
+    return wildcard;
+  }
+
+  hasInode(inode: number): boolean {
+    for (const i of this.indexes.values()) if (i.byInode.has(inode)) return true;
+    return false;
+  }
+
+  *entries(): IterableIterator<SocketEntry> {
+    for (const i of this.indexes.values()) yield* i.byInode.values();
+  }
+}

@@ -9,9 +9,10 @@ const TABLES = [
   ['udp6', 'udp', 6],
 ] as const;
 
-export function readSocketTables(proc: ProcSource): SocketEntry[] {
+export function readSocketTables(proc: ProcSource, names: readonly string[] = ['tcp', 'tcp6', 'udp', 'udp6']): SocketEntry[] {
   const out: SocketEntry[] = [];
   for (const [file, proto, family] of TABLES) {
+    if (!names.includes(file)) continue;
     const text = proc.readNetTable(file);
     if (text !== null) for (const e of parseNetTable(text, proto, family)) out.push(e);
   }

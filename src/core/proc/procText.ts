@@ -74,18 +74,27 @@ export function parsePasswd(text: string): Map<number, string> {
   return names;
 }
 
+/** Sockets per table as net/sockstat and net/sockstat6 report them (in use, plus TIME_WAIT). */
+export interface SockstatCounts {
+  tcp: number;
+  tcp6: number;
+  udp: number;
+  udp6: number;
+}
+
 /**
- * Sockets a net/sockstat or net/sockstat6 text reports: TCP in use plus TIME_WAIT, UDP in use
- * (the rows the socket tables will hold, roughly). 0 when nothing is recognised.
+ * Socket counts of a net/sockstat or net/sockstat6 text: roughly the rows each socket table will
+ * hold. Zeros for what is not recognised.
  */
-export function parseSockstat(text: string): number {
-  let n = 0;
+export function parseSockstat(text: string): SockstatCounts {
+  const counts: SockstatCounts = { tcp: 0, tcp6: 0, udp: 0, udp6: 0 };
   const re = /^(TCP6?|UDP6?):(.*)$/gm;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const fields = m[2]!;
     const inuse = /\binuse (\d+)/.exec(fields);
     const tw = /\btw (\d+)/.exec(fields);
-    n += Number(inuse?.[1] ?? 0) + Number(tw?.[1] ?? 0);
+    const key = m[1]!.toLowerCase() as keyof SockstatCounts;
+    counts[key] += Number(inuse?.[1] ?? 0) + Number(tw?.[1] ?? 0);
   }
-  return n;
+  return counts;
 }
