@@ -6,7 +6,7 @@ import { pcapBinding, type NativeSession } from './pcap-binding.js';
 
 export const SNAP_LENGTH = 256;
 const BUFFER_BYTES = 32 * 1024 * 1024;
-const DELIVERY_TIMEOUT_MS = 0;
+const DELIVERY_TIMEOUT_MS = 1;
 
 export interface LiveCapture {
   readonly name: string;

@@ -51,16 +51,21 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     readTables: (names) => readSocketTables(deps.proc, names),
     interfaces: names,
     intervalMs: o.delayMs,
-    onPending: () => {
+    onPending: (f) => {
       // Right away, inside the packet callback: the process behind a connection that lives a
-      // few milliseconds is read while it still holds its socket (rate-limited).
-      const now = deps.now();
-      lastNewFlow = now;
-      if (now - lastPrescan >= PRESCAN_GAP_MS) {
-        lastPrescan = now;
-        resolver.prescan(now);
+      // few milliseconds is read while it still holds its socket (rate-limited). Only for
+      // conversations this host opens: an accepted connection belongs to its listener's process,
+      // and a burst of inbound SYNs (a port scan) must not set young-process reads off. A second
+      // one within BURST_MS starts the watcher.
+      if (f.initiated) {
+        const now = deps.now();
+        if (now - lastPrescan >= PRESCAN_GAP_MS) {
+          lastPrescan = now;
+          resolver.prescan(now);
+        }
+        if (now - lastNewFlow <= BURST_MS) watcher ??= setInterval(watch, WATCH_MS);
+        lastNewFlow = now;
       }
-      watcher ??= setInterval(watch, WATCH_MS);
       schedulePass();
     },
   });

@@ -26,8 +26,8 @@ export interface EngineOptions {
   intervalMs: number;
   /** Rate window: rates average the last `rateWindowMs` of intervals. */
   rateWindowMs?: number;
-  /** Called once when a new flow needs its owner found (the caller schedules a resolver pass). */
-  onPending?: () => void;
+  /** Called once when a flow needs its owner found (the caller schedules a resolver pass). */
+  onPending?: (f: Flow) => void;
 }
 
 export class Engine {
@@ -39,7 +39,7 @@ export class Engine {
   private readonly dedup = new CrossInterfaceDedup();
   private readonly multiInterface: boolean;
   private readonly state: IntervalState;
-  private readonly onPending: () => void;
+  private readonly onPending: (f: Flow) => void;
 
   constructor(private readonly opts: EngineOptions) {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));
@@ -83,13 +83,14 @@ export class Engine {
     }
     const syn = p.proto === PROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     if (srcLocal) {
-      const f = this.flow(p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn);
-      if (syn) f.initiated = true;
+      // A TCP SYN or the first UDP datagram out of a socket: this host opened the conversation.
+      const opened = syn || p.proto === PROTO_UDP;
+      const f = this.flow(p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn, opened);
       f.sentTotal += len;
       f.sentUnreported += len;
     }
     if (dstLocal) {
-      const f = this.flow(p.proto, fam, p.d0, p.d1, p.d2, p.d3, p.dport, p.s0, p.s1, p.s2, p.s3, p.sport, tsMs, syn);
+      const f = this.flow(p.proto, fam, p.d0, p.d1, p.d2, p.d3, p.dport, p.s0, p.s1, p.s2, p.s3, p.sport, tsMs, syn, false);
       f.receivedTotal += len;
       f.receivedUnreported += len;
     }
@@ -99,19 +100,22 @@ export class Engine {
     proto: number, fam: number,
     l0: number, l1: number, l2: number, l3: number, lport: number,
     r0: number, r1: number, r2: number, r3: number, rport: number,
-    tsMs: number, syn: boolean,
+    tsMs: number, syn: boolean, initiated: boolean,
   ): Flow {
     const h = FlowTable.hash(proto, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
     let f = this.flows.find(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
     if (f === null) {
       f = this.flows.insert(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
       f.firstSeenMs = tsMs;
+      f.initiated = initiated;
       this.resolver.enqueue(f);
-      this.onPending();
+      this.onPending(f);
     } else if (syn && f.status !== FLOW_PENDING) {
       // A new connection on a reused 4-tuple may belong to another process: look again.
+      f.initiated = initiated;
+      f.firstSeenMs = tsMs;
       this.resolver.enqueue(f);
-      this.onPending();
+      this.onPending(f);
     }
     f.lastSeenMs = tsMs;
     return f;

@@ -44,7 +44,7 @@ export class Flow {
   state = '';
   /** Table reads that did not find the socket: after enough of them it is gone for good. */
   misses = 0;
-  /** This host opened the connection: its first packet was a SYN this socket sent. */
+  /** This host opened the conversation: its first packet was a SYN (or a UDP datagram) this socket sent. */
   initiated = false;
   /** Set while queued for resolution, so a flow is queued once. */
   queued = false;
