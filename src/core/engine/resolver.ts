@@ -1,8 +1,12 @@
 // The join: pending flows -> socket (via the socket tables) -> process (via fd links).
-// Work is done in passes the caller schedules (rate-limited, off the per-packet path): refresh the
-// tables, then step(). Flows keep their bytes while pending; a flow becomes unknown only when its
-// socket was missing from MISSES_TO_GIVE_UP table reads made after its first packet, or its
-// socket survived a full fd scan started after its first packet without an owner showing up.
+// Work is done in passes the caller schedules (rate-limited, off the per-packet path): read the
+// young processes' descriptors, refresh the tables, then step(). A flow's owner is, in order:
+// the holder of its own socket; for an accepted TCP connection its server already closed, the
+// listener's process; for a socket already gone, the one young process that fits
+// (young-sockets.ts). Flows keep their bytes while pending; a flow becomes unknown only when its
+// socket was missing from MISSES_TO_GIVE_UP table reads made after its first packet with no
+// young process fitting, or its socket survived a full fd scan started after its first packet
+// without an owner showing up.
 import type { ProcSource, SocketEntry } from '../proc/types.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import { flowKey, flowProtoName, flowTables } from './flow-text.js';
@@ -35,7 +39,7 @@ export class Resolver {
   givenUp = 0;
 
   constructor(
-    private readonly proc: ProcSource,
+    proc: ProcSource,
     private readonly registry: ProcessRegistry,
     readTables: TableReader,
   ) {
