@@ -31,7 +31,9 @@ export function realDeps(procRoot: string): AppDeps {
       try {
         readCaptureFile(path, onPacket);
       } catch (err) {
-        throw new UserError(`cannot replay ${path}: ${(err as Error).message}`, 1);
+        // The reader's message is already a sentence naming the file; bwtop's own style is lower case.
+        const m = (err as Error).message.replace(/\.$/, '');
+        throw new UserError(m.charAt(0).toLowerCase() + m.slice(1), 1);
       }
     },
     now: () => Date.now(),
