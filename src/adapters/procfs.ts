@@ -251,6 +251,14 @@ export class ProcFs implements ProcSource {
     }
   }
 
+  readNetNs(pid: number | 'self'): string | null {
+    try {
+      return readlinkSync(`${this.root}/${pid}/ns/net`);
+    } catch {
+      return null; // gone, not ours to read, or a fixture without ns/ links
+    }
+  }
+
   readStartTime(pid: number): number | null {
     try {
       return parseStatStartTime(readFileSync(`${this.root}/${pid}/stat`, 'latin1'));

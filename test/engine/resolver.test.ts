@@ -138,6 +138,7 @@ function hiding(proc: ProcSource, hidden: Set<number>): ProcSource {
     readSocketInodes: (pid) => (hidden.has(pid) ? [] : proc.readSocketInodes(pid)),
     readProcess: (pid) => proc.readProcess(pid),
     readStartTime: (pid) => proc.readStartTime(pid),
+    readNetNs: (pid) => proc.readNetNs(pid),
   };
 }
 
@@ -183,6 +184,7 @@ test(
       readSocketInodes: (pid) => (pid >= 9001 ? base.readSocketInodes(6800) : !present && pid === 6797 ? null : base.readSocketInodes(pid)),
       readProcess: (pid) => base.readProcess(pid >= 9001 ? 6800 : pid),
       readStartTime: (pid) => base.readStartTime(pid >= 9001 ? 6800 : pid),
+      readNetNs: () => null,
     };
     const { resolver, table } = setup(proc);
     const early = flow(table, 'tcp [::1]:49818 [::1]:7003'); // 6798: only a full scan finds it

@@ -19,7 +19,12 @@ export class OwnerFinder {
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
 
 
-  constructor(private readonly proc: ProcSource) {}
+  /** Our own network namespace: young processes elsewhere own none of the sockets we see. */
+  private readonly ownNetNs: string | null;
+
+  constructor(private readonly proc: ProcSource) {
+    this.ownNetNs = proc.readNetNs('self');
+  }
 
   lookup(inode: number): number | undefined {
     return this.inodePid.get(inode);
@@ -38,7 +43,9 @@ export class OwnerFinder {
     this.pidInodes.set(pid, inodes);
     // Until the first full scan is done, every process counts as one that was already there.
     if (this.fullScansDone === 0) this.young.markOld(pid);
-    else if (this.young.record(pid, inodes, nowMs)) this.onYoungRead(pid, nowMs);
+    else if (this.young.isYoung(pid, nowMs) && this.sameNetNs(pid) && this.young.record(pid, inodes, nowMs)) {
+      this.onYoungRead(pid, nowMs);
+    }
     for (const ino of inodes) {
       const cur = this.inodePid.get(ino);
       // A socket shared by several processes (pre-fork servers) is credited to the lowest pid,
@@ -89,6 +96,12 @@ export class OwnerFinder {
     this.fullScan = null;
     this.fullScansDone++;
     return true;
+  }
+
+  private sameNetNs(pid: number): boolean {
+    if (this.ownNetNs === null) return true;
+    const ns = this.proc.readNetNs(pid);
+    return ns === null || ns === this.ownNetNs;
   }
 
   /** Whether pid held the inode at its last read (re-read first when the caller wants it fresh). */

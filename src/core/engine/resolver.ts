@@ -174,7 +174,8 @@ export class Resolver {
       const entry = this.socketOf(f);
       if (!entry || entry.inode === 0) {
         const readSince = this.tables.readGeneration(flowTables(f)) > since.gen;
-        const pid = readSince ? this.closedSocketOwner(f, since.sightedUntil, scannedNow, nowMs) : undefined;
+        // Only for conversations this host opened: an accepted one belongs to its listener.
+        const pid = readSince && f.initiated ? this.closedSocketOwner(f, since.sightedUntil, scannedNow, nowMs) : undefined;
         if (pid !== undefined) {
           if (entry) f.state = entry.state;
           this.assign(f, pid, nowMs);
@@ -242,9 +243,9 @@ export class Resolver {
       }
     }
     if (letGo.size === 1) return letGo.values().next().value;
-    // No socket was caught at all (it lived between two reads): a connection this host opened
-    // (its SYN went out) belongs to the one young process alive then that has exited since.
-    if (letGo.size === 0 && f.initiated && exited.size === 1) return exited.values().next().value;
+    // No socket was caught at all (it lived between two reads): the one young process alive
+    // then that has exited since.
+    if (letGo.size === 0 && exited.size === 1) return exited.values().next().value;
     return undefined;
   }
 

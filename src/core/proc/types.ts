@@ -40,4 +40,9 @@ export interface ProcSource {
   readProcess(pid: number): ProcessInfo | null;
   /** Just the start time (field 22 of stat): the cheap liveness check, run every refresh. */
   readStartTime(pid: number): number | null;
+  /**
+   * The network namespace a process lives in ("net:[4026531840]"), or 'self' for the reader's
+   * own; null when unknown (fixture copies carry none).
+   */
+  readNetNs(pid: number | 'self'): string | null;
 }
