@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 
 const IFF_UP = 0x1;
 const ARPHRD_ETHER = 1;
+const ARPHRD_LOOPBACK = 772;
 
 function readSys(name: string, file: string): string | null {
   try {
@@ -36,6 +37,10 @@ export function interfaceExists(name: string): boolean {
 /** Ethernet-type devices can carry 802.1Q/802.1ad tags. */
 export function isEthernet(name: string): boolean {
   return Number(readSys(name, 'type')) === ARPHRD_ETHER;
+}
+
+export function isLoopback(name: string): boolean {
+  return Number(readSys(name, 'type')) === ARPHRD_LOOPBACK;
 }
 
 /** All addresses of this host, and IPv4 directed-broadcast addresses. */

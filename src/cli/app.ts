@@ -25,7 +25,8 @@ export interface AppDeps {
   interfaceExists(name: string): boolean;
   isEthernet(name: string): boolean;
   localAddresses(): { addresses: string[]; broadcasts: string[] };
-  openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void): LiveCapture;
+  isLoopback(name: string): boolean;
+  openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback?: boolean): LiveCapture;
   captureErrorSentence(name: string, err: unknown): string;
   /** The socket tables read off the main thread (live mode); without it they are read in place. */
   readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;

@@ -113,7 +113,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
           const ts = hw[0]! * 1000 + hw[1]! / 1000;
           const r = decoder.decode(c.buf, hw[2]!, linkTypes[idx]!, ts);
           engine.packet(decoder.out, r, idx, ts);
-        });
+        }, deps.isLoopback(name));
       } catch (err) {
         throw new UserError(deps.captureErrorSentence(name, err), deps.isRoot ? 1 : 77);
       }

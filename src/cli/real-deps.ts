@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ProcFs } from '../adapters/procfs.js';
 import { captureErrorSentence, openLive } from '../adapters/live-capture.js';
-import { interfaceExists, isEthernet, localAddresses, upInterfaces } from '../adapters/interfaces.js';
+import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import type { AppDeps } from './app.js';
@@ -23,6 +23,7 @@ export function realDeps(procRoot: string): AppDeps {
     upInterfaces,
     interfaceExists,
     isEthernet,
+    isLoopback,
     localAddresses,
     readTablesAsync: (names) => readSocketTablesAsync(procRoot, names),
     openLive,

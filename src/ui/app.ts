@@ -12,7 +12,7 @@ import { ReverseDnsCache } from './dns-cache.js';
 import { keyAction, type Action, type KeyInfo } from './keys.js';
 import { confirmKill, openDialog, refuseToOpen, SIGNAL_CHOICES, type KillDialog } from './kill.js';
 import { drawScreen, type DrawContext } from './draw.js';
-import { localeIsUtf8, noColor, plainGlyphTerminal } from './screen.js';
+import { localeIsUtf8, noColor, plainGlyphTerminal, setTerminalBlocking, terminalBacklog } from './screen.js';
 import { makeTheme } from './theme.js';
 import { createWidgets } from './widgets.js';
 
@@ -71,10 +71,24 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
     return p ? { p, gone: false } : { p: lastDetail, gone: lastDetail !== null };
   }
 
+  let waitingForTerminal = false;
   function render(): void {
     if (destroyed) return;
     const detail = view.mode === 'detail' ? detailProcess() : null;
     view = drawScreen(ctx(), { view, snapshot: shown, detail, dialog, status });
+    // A terminal that has not taken the last frame yet gets the next one when it has: blessed
+    // keeps the whole screen, so a skipped frame costs nothing, and capture never waits on it.
+    const out = screen.program.output as NodeJS.WritableStream;
+    if (terminalBacklog(out) > 0) {
+      if (!waitingForTerminal) {
+        waitingForTerminal = true;
+        out.once('drain', () => {
+          waitingForTerminal = false;
+          render();
+        });
+      }
+      return;
+    }
     screen.render();
   }
 
@@ -180,6 +194,8 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
       screen.removeListener('keypress', onKey);
       screen.removeListener('resize', onResize);
       charts.destroy();
+      // Blocking again, so the restoring sequences are written before the process exits.
+      setTerminalBlocking(screen.program.output as NodeJS.WritableStream, true);
       screen.destroy();
       resolveDone();
     },

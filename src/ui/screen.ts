@@ -69,7 +69,25 @@ export function createTerminalScreen(
       `the terminal type ${term ? `"${term}"` : '(TERM is not set)'} cannot position the cursor, so the screen cannot be drawn; set TERM (for example TERM=xterm-256color) or use --json`,
     );
   }
-  return buildScreen(input, output, term, localeIsUtf8(env));
+  const screen = buildScreen(input, output, term, localeIsUtf8(env));
+  setTerminalBlocking(output, false);
+  return screen;
+}
+
+/**
+ * Node writes to a terminal synchronously: a terminal that stops reading (a stalled SSH link,
+ * a suspended multiplexer) would block bwtop inside write() and stop capture with it. The screen
+ * writes without blocking instead and skips frames while output is still queued (app.ts), and
+ * the terminal is put back in blocking mode when the screen is destroyed (the shell expects it).
+ */
+export function setTerminalBlocking(output: NodeJS.WritableStream, blocking: boolean): void {
+  const handle = (output as unknown as { _handle?: { setBlocking?: (b: boolean) => number } })._handle;
+  if ((output as { isTTY?: boolean }).isTTY) handle?.setBlocking?.(blocking);
+}
+
+/** Bytes written to a terminal that it has not taken yet (0 for anything but a terminal). */
+export function terminalBacklog(output: NodeJS.WritableStream): number {
+  return (output as { isTTY?: boolean }).isTTY ? ((output as NodeJS.WriteStream).writableLength ?? 0) : 0;
 }
 
 export interface HeadlessScreen {

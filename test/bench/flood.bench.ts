@@ -6,7 +6,8 @@
 // rate times the flood window is subtracted, leaving the cost of the packets alone.
 // A fourth run has bwtop's interactive screen drawing in tmux instead of --json (flood/screen.ts):
 // rendering must not hold capture up, so it must see every packet without a drop at the same rate;
-// a second flood at twice the rate is printed for information.
+// a second flood at twice the rate, and one during which the terminal stops reading for 3 s (a
+// stalled SSH link), are printed for information.
 // Knobs: BWTOP_FLOOD_PPS (default 100000) and BWTOP_FLOOD_CPU_PROF=DIR (bwtop runs under
 // node --cpu-prof, one profile per run, written when it exits).
 import { spawnSync } from 'node:child_process';
@@ -176,6 +177,8 @@ export async function bench(): Promise<void> {
         [
           { label: 'screen', pps: PPS, informational: false },
           { label: 'screen 2x', pps: 2 * PPS, informational: true },
+          // A terminal that stops reading must not stop capture (the screen skips frames instead).
+          { label: 'tty stall', pps: PPS, informational: false, stallSecs: 3 },
         ],
         { idleSecs: IDLE_SECS, floodSecs: FLOOD_SECS, lingerSecs: LINGER_SECS },
       );

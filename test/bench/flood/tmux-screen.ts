@@ -2,8 +2,11 @@
 // whose pane runs `ip netns exec NS node main.js -i lo -d 1` (ip execs, so the pane's pid is
 // bwtop's own). What the screen shows is read back with capture-pane; what it writes to the
 // terminal is copied with pipe-pane. The server is killed on every path, also on Ctrl-C.
+// stallTerminal() makes the terminal stop reading, as a stalled SSH link does (sshd stops reading
+// the pty when its channel window is full): the tmux server is stopped and the pty's buffer filled
+// with NUL bytes (which terminals ignore), so bwtop's next write blocks until resumeTerminal().
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +36,7 @@ export class TmuxScreen {
   private readonly dir: string;
   private readonly sock: string;
   private killed = false;
+  private stoppedServer = 0;
 
   private constructor(ns: Netns) {
     this.dir = mkdtempSync(join(tmpdir(), 'bwtop-flood-screen-'));
@@ -41,7 +45,10 @@ export class TmuxScreen {
     const conf = join(this.dir, 'tmux.conf');
     writeFileSync(conf, 'set -g remain-on-exit on\n');
     alive.add(this);
-    const [ip, args] = ns.wrap(process.execPath, [BWTOP_MAIN, '-i', 'lo', '-d', '1']);
+    // BWTOP_FLOOD_CPU_PROF=DIR: as for the --json runs, a CPU profile written when bwtop quits.
+    const prof = process.env.BWTOP_FLOOD_CPU_PROF;
+    const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    const [ip, args] = ns.wrap(process.execPath, [...flags, BWTOP_MAIN, '-i', 'lo', '-d', '1']);
     this.tmux(
       ['-f', conf, 'new-session', '-d', '-s', 'bw', '-x', String(COLS), '-y', String(ROWS), '-e', 'LANG=C.UTF-8', ip, ...args],
       true,
@@ -105,6 +112,41 @@ export class TmuxScreen {
     this.tmux(['pipe-pane', '-t', 'bw'], true);
   }
 
+  /** The terminal stops reading (see the top); returns the bytes it took to fill the pty buffer. */
+  stallTerminal(): number {
+    const tty = this.display('#{pane_tty}');
+    const server = Number(this.tmux(['display', '-p', '#{pid}']));
+    if (!tty || !(server > 0)) throw new Error('tmux shows no pane tty or server pid');
+    process.kill(server, 'SIGSTOP');
+    this.stoppedServer = server;
+    const fd = openSync(tty, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const fill = Buffer.alloc(1024);
+    let n = 0;
+    try {
+      for (;;) n += writeSync(fd, fill);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    } finally {
+      closeSync(fd);
+    }
+    return n;
+  }
+
+  resumeTerminal(): void {
+    if (this.stoppedServer > 0) process.kill(this.stoppedServer, 'SIGCONT');
+    this.stoppedServer = 0;
+  }
+
+  /** Where bwtop's main thread waits in the kernel now (the top of /proc/PID/stack), '' if unknown. */
+  kernelWait(): string {
+    try {
+      const top = readFileSync(`/proc/${this.pid}/stack`, 'utf8').split('\n').slice(0, 4);
+      return top.map((l) => l.replace(/^\[<\w+>\] /, '').replace(/\+0x.*$/, '')).join(' < ');
+    } catch {
+      return '';
+    }
+  }
+
   /** `q`, as a user quits; resolves with bwtop's exit status (null if it did not exit in 5 s). */
   async quit(): Promise<number | null> {
     this.tmux(['send-keys', '-t', 'bw', 'q']);
@@ -120,6 +162,7 @@ export class TmuxScreen {
     if (this.killed) return;
     this.killed = true;
     alive.delete(this);
+    this.resumeTerminal(); // a stopped server would never answer kill-server
     this.tmux(['kill-server']);
     if (this.pid > 0) {
       for (let i = 0; i < 30 && running(this.pid); i++) spawnSync('sleep', ['0.1']);
