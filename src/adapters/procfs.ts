@@ -280,3 +280,12 @@ export class ProcFs implements ProcSource {
     return this.users.get(uid) ?? String(uid);
   }
 }
+
+/**
+ * A ProcFs over `root`. A copy other than /proc may carry its recording host's passwd as
+ * `etc-passwd`, so user names match the recording.
+ */
+export function openProcRoot(root: string, options: ProcFsOptions = {}): ProcFs {
+  const fixturePasswd = `${root}/etc-passwd`;
+  return new ProcFs(root, root !== '/proc' && existsSync(fixturePasswd) ? { ...options, passwdPath: fixturePasswd } : options);
+}

@@ -2,9 +2,8 @@
 // people and for monitoring agents (Zabbix, cron). Speed matters here (agents run it often on
 // busy hosts), so it reads each socket table once, scans every /proc/PID/fd once, and reads
 // process details only for processes that hold a listed socket.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProcFs, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
+import { openProcRoot, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
 import { CONNECTIONS_USAGE, parseConnectionsArgs } from '../core/connections/args.js';
 import { JsonListing } from '../core/connections/json.js';
 import { listTable, type ListingQuery } from '../core/connections/listing.js';
@@ -41,12 +40,7 @@ export async function connectionsCommand(args: string[], io: CliIo): Promise<num
     return 0;
   }
   const root = resolve(o.procRoot ?? io.procRoot);
-  // A fixture root may carry its recording host's passwd, so user names match the recording.
-  const fixturePasswd = `${root}/etc-passwd`;
-  const src = new ProcFs(root, {
-    relativeFdLinks: true,
-    ...(root !== '/proc' && existsSync(fixturePasswd) ? { passwdPath: fixturePasswd } : {}),
-  });
+  const src = openProcRoot(root, { relativeFdLinks: true });
   const tables = tablesFor(o.filter);
 
   // A big table (kernel time, ~2.5 us a row) is copied by a helper process while this one scans

@@ -1,6 +1,6 @@
 // The real OS behind AppDeps.
 import { existsSync } from 'node:fs';
-import { ProcFs } from '../adapters/procfs.js';
+import { openProcRoot } from '../adapters/procfs.js';
 import { captureErrorSentence, openLive } from '../adapters/live-capture.js';
 import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
@@ -8,18 +8,12 @@ import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import type { AppDeps } from './app.js';
 import { UserError } from './io.js';
 
-/** A fixture root may carry its recording host's passwd, so user names match the recording. */
-export function procFsAt(root: string): ProcFs {
-  const fixturePasswd = `${root}/etc-passwd`;
-  return new ProcFs(root, root !== '/proc' && existsSync(fixturePasswd) ? { passwdPath: fixturePasswd } : {});
-}
-
 export function realDeps(procRoot: string): AppDeps {
   if (procRoot !== '/proc' && !existsSync(`${procRoot}/net`)) {
     throw new UserError(`--proc-root ${procRoot} has no net/ directory; give a procfs copy such as fixtures/proc/loopback-mix`);
   }
   return {
-    proc: procFsAt(procRoot),
+    proc: openProcRoot(procRoot),
     upInterfaces,
     interfaceExists,
     isEthernet,

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { formatAddress, formatEndpointText, formatV4, formatV6, parseAddress, type Words } from '../../src/core/engine/address.js';
+import { formatAddress, formatV4, formatV6, parseAddress, type Words } from '../../src/core/engine/address.js';
+import { formatEndpoint } from '../../src/core/proc/address.js';
 
 const v6 = (w: Words): string => formatV6(...w);
 
@@ -51,12 +52,12 @@ test('formatV6 agrees with Node\'s own canonical form for random addresses', () 
   );
 });
 
-test('formatAddress and formatEndpointText', () => {
+test('formatAddress and formatEndpoint', () => {
   assert.equal(formatAddress(4, 0, 0, 0, 0x7f000001), '127.0.0.1');
   assert.equal(formatAddress(6, 0, 0, 0, 1), '::1');
-  assert.equal(formatEndpointText(4, '127.0.0.1', 8080), '127.0.0.1:8080');
-  assert.equal(formatEndpointText(6, '::1', 8443), '[::1]:8443');
-  assert.equal(formatEndpointText(6, '::ffff:127.0.0.1', 0), '[::ffff:127.0.0.1]:0');
+  assert.equal(formatEndpoint('127.0.0.1', 8080), '127.0.0.1:8080');
+  assert.equal(formatEndpoint('::1', 8443), '[::1]:8443');
+  assert.equal(formatEndpoint('::ffff:127.0.0.1', 0), '[::ffff:127.0.0.1]:0');
 });
 
 test('parseAddress accepts IPv4, IPv6 with ::, zones and dotted tails', () => {

@@ -1,23 +1,10 @@
 // Which sockets `bwtop connections` lists, decided on the table rows alone (before any owner
 // lookup, so filtered-out sockets cost nothing more).
 import type { SockProto } from '../proc/types.js';
+import { TCP_STATES } from '../proc/netTable.js';
 
 /** Every state name a table row can carry (TCP's, plus UDP's UNCONN). */
-export const STATE_NAMES: readonly string[] = [
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-  'NEW_SYN_RECV',
-  'UNCONN',
-];
+export const STATE_NAMES: readonly string[] = [...TCP_STATES.slice(1), 'UNCONN'];
 
 // ss spellings users already know.
 const ALIASES: Record<string, string> = { ESTAB: 'ESTABLISHED', LISTENING: 'LISTEN', CLOSED: 'CLOSE' };

@@ -36,9 +36,6 @@ export function formatAddress(family: number, w0: number, w1: number, w2: number
   return family === 4 ? formatV4(w3) : formatV6(w0, w1, w2, w3);
 }
 
-export function formatEndpointText(family: number, addr: string, port: number): string {
-  return family === 6 ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
 
 /** Parse dotted IPv4 or IPv6 text (with optional %zone). Returns null for anything else. */
 export function parseAddress(text: string): { family: 4 | 6; words: Words } | null {

@@ -1,7 +1,8 @@
 // A flow's endpoints as text and its join key, made once per flow when the join first needs
 // them (never on the per-packet path).
 import { PROTO_TCP } from '../packet.js';
-import { formatAddress, formatEndpointText } from './address.js';
+import { formatAddress } from './address.js';
+import { formatEndpoint } from '../proc/address.js';
 import type { Flow } from './flow.js';
 import { exactKey, tablesFor, type TableName } from './socket-index.js';
 
@@ -13,8 +14,8 @@ export function ensureFlowText(f: Flow): void {
   if (f.localAddrText) return;
   f.localAddrText = formatAddress(f.family, f.l0, f.l1, f.l2, f.l3);
   f.remoteAddrText = formatAddress(f.family, f.r0, f.r1, f.r2, f.r3);
-  f.localText = formatEndpointText(f.family, f.localAddrText, f.lport);
-  f.remoteText = formatEndpointText(f.family, f.remoteAddrText, f.rport);
+  f.localText = formatEndpoint(f.localAddrText, f.lport);
+  f.remoteText = formatEndpoint(f.remoteAddrText, f.rport);
 }
 
 export function flowKey(f: Flow): string {

@@ -4,12 +4,12 @@
 // bound to the wildcard address on its local port. IPv4-mapped IPv6 sockets are indexed under the
 // IPv4 address, so IPv4 packets find dual-stack sockets.
 import type { SocketEntry } from '../proc/types.js';
+import { joinAddress } from '../proc/address.js';
 
 export type MatchKind = 'exact' | 'bound' | 'wildcard';
 
-export function joinAddr(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
-}
+/** The address packets carry for a socket (IPv4-mapped IPv6 sockets talk IPv4 on the wire). */
+export const joinAddr = joinAddress;
 
 export function exactKey(proto: string, laddr: string, lport: number, raddr: string, rport: number): string {
   return `${proto} ${laddr} ${lport} ${raddr} ${rport}`;

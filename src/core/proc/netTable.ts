@@ -9,7 +9,8 @@ export interface NetTableCounts {
   bad: number;
 }
 
-const TCP_STATES: readonly string[] = [
+/** TCP state names by the kernel's number (include/net/tcp_states.h). */
+export const TCP_STATES: readonly string[] = [
   'UNKNOWN',
   'ESTABLISHED',
   'SYN_SENT',
