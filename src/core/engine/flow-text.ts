@@ -16,11 +16,13 @@ export function ensureFlowText(f: Flow): void {
   f.remoteAddrText = formatAddress(f.family, f.r0, f.r1, f.r2, f.r3);
   f.localText = formatEndpoint(f.localAddrText, f.lport);
   f.remoteText = formatEndpoint(f.remoteAddrText, f.rport);
+  f.joinKey = exactKey(flowProtoName(f), f.localAddrText, f.lport, f.remoteAddrText, f.rport);
 }
 
+/** Made once per flow: the join looks it up on every pass and every refresh. */
 export function flowKey(f: Flow): string {
   ensureFlowText(f);
-  return exactKey(flowProtoName(f), f.localAddrText, f.lport, f.remoteAddrText, f.rport);
+  return f.joinKey;
 }
 
 export function flowTables(f: Flow): readonly TableName[] {

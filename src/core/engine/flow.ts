@@ -53,6 +53,7 @@ export class Flow {
   remoteText = '';
   localAddrText = '';
   remoteAddrText = '';
+  joinKey = '';
 
   constructor(windowLength: number) {
     this.sentWindow = new Float64Array(windowLength);
