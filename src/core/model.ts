@@ -19,15 +19,42 @@ export interface ConnectionStats {
   sentRate: number; // bytes per second over the rate window
   receivedRate: number;
   lastSeenMs: number; // packet-clock time of the last packet
+  /** Socket inode, 0 when unknown (the socket vanished before a table read saw it). */
+  inode: number;
+  /**
+   * Carried traffic in the rate window. Idle sockets the process holds (a listener, an idle
+   * connection) are listed too, with zero bytes, so the drill-down shows everything it has open;
+   * `--json` lists only active ones unless asked for all.
+   */
+  active: boolean;
 }
 
-export interface ProcessStats {
+/** Where a process runs: container and service identity, filled by the engine. */
+export interface Placement {
+  /** Container name (else short id) from a container runtime, else the `ip netns` name, else null. */
+  container: string | null;
+  /** systemd unit (e.g. "nginx.service"), or null; never a container. */
+  unit: string | null;
+  /** Network namespace inode, or null when unknown (fixture copies, unreadable). */
+  netns: number | null;
+}
+
+export interface ProcessStats extends Placement {
   pid: number;
   startTime: number;
   name: string;
   cmdline: string;
   user: string;
   uid: number;
+  /** The executable's path (/proc/PID/exe), "" when unreadable; " (deleted)" kept as the kernel says. */
+  exe: string;
+  /**
+   * The program this process runs: (exe, comm, uid, netns) as one opaque key. The same key is
+   * used by program entries, the `g` grouping and the exporter's `program` series.
+   */
+  programKey: string;
+  /** Parent pid, 0 when unknown. */
+  ppid: number;
   sent: number;
   received: number;
   sentTotal: number;
@@ -38,6 +65,30 @@ export interface ProcessStats {
   exitedAtMs: number;
   connections: ConnectionStats[];
   /** Per-interval bytes of the last HISTORY_LENGTH intervals, oldest first. */
+  sentHistory: number[];
+  receivedHistory: number[];
+}
+
+/**
+ * Bytes that belong to one of several short-lived processes of the same program, where the
+ * evidence does not tell which pid: credited to the program, never to a guessed pid.
+ */
+export interface ProgramEntryStats extends Placement {
+  programKey: string;
+  name: string;
+  exe: string;
+  cmdline: string;
+  user: string;
+  uid: number;
+  /** The candidate pids (each may have exited). */
+  pids: number[];
+  sent: number;
+  received: number;
+  sentTotal: number;
+  receivedTotal: number;
+  sentRate: number;
+  receivedRate: number;
+  connections: ConnectionStats[];
   sentHistory: number[];
   receivedHistory: number[];
 }
@@ -63,6 +114,13 @@ export interface Snapshot {
   /** Everything local, whatever process: for the header and its chart. */
   totals: DirectionTotals & { sentRate: number; receivedRate: number; sentHistory: number[]; receivedHistory: number[] };
   processes: ProcessStats[];
+  /** Program entries (see ProgramEntryStats); empty when every byte has a proven pid. */
+  programs: ProgramEntryStats[];
+  /**
+   * How owners are learned: 'events' (kernel process events + netlink socket dumps) or
+   * 'polling' (/proc reads only), with a sentence for the footer when degraded.
+   */
+  ownership: { mode: 'events' | 'polling'; note: string | null };
   /** Bytes that could never be tied to a process, by protocol ("tcp", "udp", "other"). */
   unknown: DirectionTotals & { byProto: Record<'tcp' | 'udp' | 'other', DirectionTotals> };
   /** Bytes still waiting for their flow's owner to be found (credited once it is). */

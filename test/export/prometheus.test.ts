@@ -51,7 +51,10 @@ test('label values are escaped so a process name cannot forge a series', () => {
     processes: [{
       pid: 7, startTime: 1, name: evil, cmdline: '', user: 'root', uid: 0, sent: 0, received: 0, sentTotal: 5,
       receivedTotal: 0, sentRate: 0, receivedRate: 0, exitedAtMs: 0, connections: [], sentHistory: [], receivedHistory: [],
+      exe: '/usr/bin/x', programKey: 'x', ppid: 1, container: null, unit: null, netns: null,
     }],
+    programs: [],
+    ownership: { mode: 'events', note: null },
     unknown: { sent: 0, received: 0, sentTotal: 0, receivedTotal: 0, byProto: {
       tcp: { sent: 0, received: 0, sentTotal: 0, receivedTotal: 0 },
       udp: { sent: 0, received: 0, sentTotal: 0, receivedTotal: 0 },

@@ -34,6 +34,8 @@ export function conn(local: string, remote: string, rates: { sent: number; recei
     sentRate: rates.sent,
     receivedRate: rates.received,
     lastSeenMs: T0,
+    inode: 0,
+    active: rates.sent + rates.received > 0,
     ...extra,
   };
 }
@@ -68,6 +70,12 @@ export function proc(s: ProcSpec): ProcessStats {
     sentRate: s.sentRate,
     receivedRate: s.receivedRate,
     exitedAtMs: s.exitedAtMs ?? 0,
+    exe: `/usr/bin/${s.name}`,
+    programKey: `/usr/bin/${s.name}\u0000${s.name}\u0000${s.user && s.user !== 'root' ? 1000 : 0}`,
+    ppid: 1,
+    container: null,
+    unit: null,
+    netns: null,
     connections: s.connections ?? [],
     sentHistory: history(s.sentRate, s.pid),
     receivedHistory: history(s.receivedRate, s.pid + 7),
@@ -92,6 +100,8 @@ export function snapshot(processes: ProcessStats[], tsMs = T0): Snapshot {
       receivedHistory: history(sum((p) => p.receivedRate), 5),
     },
     processes,
+    programs: [],
+    ownership: { mode: 'events', note: null },
     unknown: { ...zero, sentTotal: 1840, receivedTotal: 620, byProto: { tcp: zero, udp: { ...zero, sentTotal: 1840, receivedTotal: 620 }, other: zero } },
     pendingBytes: 0,
   };

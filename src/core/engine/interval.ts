@@ -103,6 +103,8 @@ export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropp
       receivedHistory: c.receivedHistory.toArray(),
     },
     processes,
+    programs: [],
+    ownership: { mode: 'polling', note: null },
     unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
     pendingBytes,
   };
@@ -132,6 +134,12 @@ function describeProcess(p: ProcessEntry, w: number, ms: number): ProcessStats {
     sentRate: p.sent.rate(w, ms),
     receivedRate: p.received.rate(w, ms),
     exitedAtMs: p.exitedAtMs,
+    exe: '',
+    programKey: `${p.name}\u0000${p.uid}`,
+    ppid: 0,
+    container: null,
+    unit: null,
+    netns: null,
     connections,
     sentHistory: p.sent.toArray(),
     receivedHistory: p.received.toArray(),
@@ -162,5 +170,7 @@ function describeFlow(f: Flow, w: number, ms: number): ConnectionStats {
     sentRate: (sw * 1000) / (w * ms),
     receivedRate: (rw * 1000) / (w * ms),
     lastSeenMs: f.lastSeenMs,
+    inode: f.inode,
+    active: sw + rw > 0,
   };
 }
