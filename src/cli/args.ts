@@ -1,4 +1,6 @@
-// Options of the live modes (screen, --json, export), as the contract lists them.
+// bwtop's commands and their options: one spec per command (its own --help is made from it), the
+// command word found wherever it stands, and the live modes' values checked into LiveOptions.
+import { findCommand, helpText, parseOptions, type CommandSpec, type OptionSpec, type ParsedOptions } from './option-parser.js';
 import { UserError } from './io.js';
 
 export interface LiveOptions {
@@ -8,104 +10,135 @@ export interface LiveOptions {
   replay: string | null;
   procRoot: string;
   json: boolean;
+  /** --json lists every socket a process holds, not only those that carried traffic. */
+  allConnections: boolean;
   help: boolean;
   version: boolean;
   /** export only */
   listen: string | null;
 }
 
-export const USAGE = `usage: bwtop [options]                      the interactive screen
-       bwtop --json [options]               one JSON object per refresh (NDJSON)
-       bwtop connections [--json] [filters] sockets and their processes, once
-       bwtop export [--listen HOST:PORT]    Prometheus exporter
+// Options every live mode (screen, --json, export) reads packets and /proc with.
+const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
+  interface: {
+    short: 'i', value: 'NAME', multiple: true, needs: 'an interface name, e.g. -i eth0',
+    help: 'capture on NAME (repeatable; default: every interface that is up)',
+  },
+  delay: { short: 'd', value: 'SECONDS', needs: 'seconds, e.g. -d 0.5', help: 'refresh interval (default 1; fractions allowed)' },
+  count: { value: 'N', needs: 'a number of refreshes, e.g. --count 5', help: 'exit after N refreshes' },
+  replay: {
+    value: 'FILE', needs: 'a capture file, e.g. --replay capture.pcap',
+    help: 'read packets from a pcap/pcapng file instead of capturing live\n(packet time is the clock; every interval is printed, then exit)',
+  },
+  'proc-root': { value: 'DIR', needs: 'a directory, e.g. --proc-root /proc', help: 'read procfs from DIR instead of /proc' },
+};
 
-options:
-  -i, --interface NAME   capture on NAME (repeatable; default: every interface that is up)
-  -d, --delay SECONDS    refresh interval (default 1; fractions allowed)
-      --count N          exit after N refreshes
-      --replay FILE      read packets from a capture file instead of capturing live
-      --proc-root DIR    read procfs from DIR instead of /proc
-      --json             no screen: print one JSON object per refresh
-  -h, --help             this text
-  -V, --version          print the version
-`;
+const HELP_OPTION: OptionSpec = { short: 'h', help: 'this help' };
 
-function value(args: string[], i: number, flag: string): string {
-  const v = args[i + 1];
-  if (v === undefined || (v.startsWith('-') && v.length > 1 && !/^-\d/.test(v))) {
-    throw new UserError(`option ${flag} needs a value; see bwtop --help`);
-  }
-  return v;
+export const LIVE_SPEC: CommandSpec = {
+  name: '',
+  intro: `Usage: bwtop [options]                        the interactive screen
+       bwtop --json [options]                 one JSON object per refresh (NDJSON)
+       bwtop connections [options]            sockets and their processes, once
+       bwtop export [--listen HOST:PORT] ...  Prometheus exporter
+
+Which process is using the network, and through which connections.
+`,
+  options: {
+    ...CAPTURE_OPTIONS,
+    json: { help: 'no screen: print one JSON object per refresh on stdout' },
+    'all-connections': { help: 'with --json: list every socket a process holds, not only\nthose that carried traffic in the rate window' },
+    help: HELP_OPTION,
+    version: { short: 'V', help: 'print the version' },
+  },
+  outro: `Each command has its own options: bwtop connections --help, bwtop export --help.
+Capturing needs root (or the capabilities the README lists).
+`,
+};
+
+export const EXPORT_SPEC: CommandSpec = {
+  name: 'export',
+  intro: `Usage: bwtop export [options]
+
+Serve Prometheus metrics of the live capture at http://HOST:PORT/metrics.
+`,
+  options: {
+    listen: {
+      value: 'HOST:PORT', needs: 'an address, e.g. --listen 127.0.0.1:9816',
+      help: 'address to serve on (default 127.0.0.1:9816; [::1]:PORT for IPv6)',
+    },
+    ...CAPTURE_OPTIONS,
+    help: HELP_OPTION,
+  },
+};
+
+/** Checked by connections-args.ts; here so every command's options are known when finding the command. */
+export const CONNECTIONS_SPEC: CommandSpec = {
+  name: 'connections',
+  intro: `Usage: bwtop connections [options]
+
+List TCP and UDP sockets with the processes holding them, then exit.
+Default: TCP sockets in LISTEN or ESTABLISHED, and every UDP socket.
+`,
+  options: {
+    json: { help: 'print a JSON array, one object per socket' },
+    all: { short: 'a', help: 'sockets in every state' },
+    state: {
+      value: 'LIST', multiple: true, needs: 'a comma-separated list of states, e.g. --state LISTEN,ESTABLISHED',
+      help: 'only these states, comma-separated: LISTEN, ESTABLISHED (ESTAB),\nSYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,\nCLOSE_WAIT, LAST_ACK, CLOSING, NEW_SYN_RECV, UNCONN (UDP)',
+    },
+    listening: { short: 'l', help: 'listening sockets only (TCP LISTEN, unconnected UDP)' },
+    proto: { value: 'LIST', multiple: true, needs: 'tcp, udp or tcp,udp', help: 'tcp, udp or tcp,udp (default both)' },
+    ipv4: { short: '4', help: 'IPv4 sockets only' },
+    ipv6: { short: '6', help: 'IPv6 sockets only' },
+    pid: { value: 'LIST', multiple: true, needs: 'a process id, e.g. --pid 812', help: 'only sockets held by these pids (comma-separated)' },
+    'proc-root': CAPTURE_OPTIONS['proc-root']!,
+    help: HELP_OPTION,
+  },
+};
+
+export const COMMANDS: readonly CommandSpec[] = [LIVE_SPEC, CONNECTIONS_SPEC, EXPORT_SPEC];
+export const LIVE_HELP = helpText(LIVE_SPEC);
+export const EXPORT_HELP = helpText(EXPORT_SPEC);
+
+export type CommandName = 'live' | 'connections' | 'export';
+
+/** The command (wherever its word stands in argv) and the arguments without that word. */
+export function splitCommand(argv: string[]): { command: CommandName; args: string[] } {
+  const { command, args } = findCommand(argv, COMMANDS);
+  return { command: command.name === '' ? 'live' : (command.name as CommandName), args };
 }
 
-export function parseLiveArgs(args: string[], mode: 'live' | 'export'): LiveOptions {
+/** A positive number in plain decimal; negatives and words get a sentence of their own. */
+function positive(text: string, what: string, example: string): number {
+  if (text.startsWith('-')) throw new UserError(`invalid ${what} "${text}": it cannot be negative; ${example}`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) throw new UserError(`invalid ${what} "${text}": not a number; ${example}`);
+  return Number(text);
+}
+
+function liveValues(p: ParsedOptions): LiveOptions {
   const o: LiveOptions = {
-    interfaces: [], delayMs: 1000, count: 0, replay: null, procRoot: '/proc', json: false,
-    help: false, version: false, listen: null,
+    interfaces: p.all('interface'), delayMs: 1000, count: 0, replay: p.last('replay') ?? null,
+    procRoot: p.last('proc-root') ?? '/proc', json: p.has('json'), allConnections: p.has('all-connections'),
+    help: p.has('help'), version: p.has('version'), listen: p.last('listen') ?? null,
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = value(args, i, a);
-      i++;
-      return v;
-    };
-    switch (a) {
-      case '-i':
-      case '--interface':
-        o.interfaces.push(take());
-        break;
-      case '-d':
-      case '--delay': {
-        const v = take();
-        const s = Number(v);
-        if (!Number.isFinite(s) || s < 0.05 || s > 3600) {
-          throw new UserError(`invalid delay "${v}": give seconds between 0.05 and 3600, e.g. -d 0.5`);
-        }
-        o.delayMs = Math.round(s * 1000);
-        break;
-      }
-      case '--count': {
-        const v = take();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid count "${v}": give a whole number of refreshes, 1 or more`);
-        o.count = n;
-        break;
-      }
-      case '--replay':
-        o.replay = take();
-        break;
-      case '--proc-root':
-        o.procRoot = take();
-        break;
-      case '--json':
-        if (mode === 'export') throw new UserError('export has no --json option; it serves Prometheus text');
-        o.json = true;
-        break;
-      case '--listen':
-        if (mode !== 'export') throw new UserError('--listen belongs to "bwtop export"; see bwtop --help');
-        o.listen = take();
-        break;
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      case '-V':
-      case '--version':
-        o.version = true;
-        break;
-      default:
-        throw new UserError(
-          a.startsWith('-') ? `unknown option ${a}; see bwtop --help` : `unknown command "${a}"; commands are connections and export, see bwtop --help`,
-        );
-    }
+  const delay = p.last('delay');
+  if (delay !== undefined) {
+    const s = positive(delay, 'delay', 'give seconds between 0.05 and 3600, e.g. -d 0.5');
+    if (s < 0.05 || s > 3600) throw new UserError(`invalid delay "${delay}": give seconds between 0.05 and 3600, e.g. -d 0.5`);
+    o.delayMs = Math.round(s * 1000);
+  }
+  const count = p.last('count');
+  if (count !== undefined) {
+    const n = positive(count, 'count', 'give a whole number of refreshes, 1 or more, e.g. --count 5');
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid count "${count}": give a whole number of refreshes, 1 or more, e.g. --count 5`);
+    o.count = n;
   }
   return o;
+}
+
+/** Options of the screen and --json (mode 'live') or of `bwtop export`, without the command word. */
+export function parseLiveArgs(args: string[], mode: 'live' | 'export'): LiveOptions {
+  const spec = mode === 'export' ? EXPORT_SPEC : LIVE_SPEC;
+  return liveValues(parseOptions(spec, args, COMMANDS));
 }

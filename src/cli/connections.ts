@@ -4,11 +4,11 @@
 // process details only for processes that hold a listed socket.
 import { resolve } from 'node:path';
 import { openProcRoot, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
-import { CONNECTIONS_USAGE, parseConnectionsArgs } from '../core/connections/args.js';
 import { JsonListing } from '../core/connections/json.js';
 import { listTable, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners } from '../core/connections/owners.js';
 import { tablesFor } from '../core/connections/select.js';
+import { CONNECTIONS_HELP, parseConnectionsArgs } from './connections-args.js';
 import { UserError, type CliIo } from './io.js';
 
 /** Rows (per net/sockstat) from which a table is copied in the background. */
@@ -32,11 +32,9 @@ async function write(out: NodeJS.WritableStream, content: string | Uint8Array[])
 }
 
 export async function connectionsCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseConnectionsArgs(args);
-  if (!parsed.ok) throw new UserError(parsed.error);
-  const o = parsed.options;
+  const o = parseConnectionsArgs(args);
   if (o.help) {
-    await write(io.stdout, CONNECTIONS_USAGE);
+    await write(io.stdout, CONNECTIONS_HELP);
     return 0;
   }
   const root = resolve(o.procRoot ?? io.procRoot);

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { Snapshot } from '../core/model.js';
 import { prometheusText } from '../core/export/prometheus.js';
-import { parseLiveArgs, USAGE } from './args.js';
+import { EXPORT_HELP, parseLiveArgs } from './args.js';
 import { run, type Sink } from './app.js';
 import { realDeps } from './real-deps.js';
 import { UserError, type CliIo } from './io.js';
@@ -21,7 +21,7 @@ export function parseListen(text: string): { host: string; port: number } {
 export async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const o = parseLiveArgs(args, 'export');
   if (o.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(EXPORT_HELP);
     return 0;
   }
   const { host, port } = parseListen(o.listen ?? DEFAULT_LISTEN);

@@ -10,10 +10,10 @@ async function drain(out: NodeJS.WritableStream): Promise<void> {
 }
 
 async function live(argv: string[]): Promise<number> {
-  const { parseLiveArgs, USAGE } = await import('./args.js');
+  const { parseLiveArgs, LIVE_HELP } = await import('./args.js');
   const o = parseLiveArgs(argv, 'live');
   if (o.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(LIVE_HELP);
     return 0;
   }
   if (o.version) {
@@ -39,13 +39,15 @@ async function live(argv: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, procRoot: '/proc', isRoot: process.getuid?.() === 0 };
-  switch (argv[0]) {
+  // The command word may stand before or after options: `bwtop --proc-root X connections`.
+  const { command, args } = (await import('./args.js')).splitCommand(argv);
+  switch (command) {
     case 'connections':
-      return (await import('./connections.js')).connectionsCommand(argv.slice(1), io);
+      return (await import('./connections.js')).connectionsCommand(args, io);
     case 'export':
-      return (await import('./export.js')).exportCommand(argv.slice(1), io);
-    default:
-      return live(argv);
+      return (await import('./export.js')).exportCommand(args, io);
+    case 'live':
+      return live(args);
   }
 }
 
