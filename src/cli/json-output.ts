@@ -1,8 +1,79 @@
 // One contract `--json` line per Snapshot. Strings are raw values; JSON.stringify escapes control
-// characters, so nothing printed can act on a terminal.
-import type { Snapshot } from '../core/model.js';
+// characters, so nothing printed can act on a terminal. Every byte figure comes in the same three
+// windows wherever it appears (totals, processes, program entries, connections): `sent` this
+// interval, `sent_total` since start, `sent_rate` bytes/s over the rate window.
+import type { ConnectionStats, ProcessStats, ProgramEntryStats, Snapshot } from '../core/model.js';
 
-export function snapshotJson(s: Snapshot): string {
+type Bytes = Pick<ConnectionStats, 'sent' | 'received' | 'sentTotal' | 'receivedTotal' | 'sentRate' | 'receivedRate'>;
+
+function bytes(b: Bytes): Record<string, number> {
+  return {
+    sent: b.sent,
+    received: b.received,
+    sent_total: b.sentTotal,
+    received_total: b.receivedTotal,
+    sent_rate: Math.round(b.sentRate),
+    received_rate: Math.round(b.receivedRate),
+  };
+}
+
+function connection(c: ConnectionStats): Record<string, unknown> {
+  return {
+    proto: c.proto,
+    family: c.family,
+    local: c.local,
+    remote: c.remote,
+    state: c.state,
+    inode: c.inode === 0 ? null : c.inode, // 0: the socket was gone before any table read saw it
+    active: c.active,
+    ...bytes(c),
+  };
+}
+
+// By default a process lists the connections that carried traffic in the rate window; the engine
+// knows every socket it holds (idle listeners too), printed only when asked for.
+const connections = (list: readonly ConnectionStats[], all: boolean): Record<string, unknown>[] =>
+  (all ? list : list.filter((c) => c.active)).map(connection);
+
+function processEntry(p: ProcessStats, all: boolean): Record<string, unknown> {
+  return {
+    pid: p.pid,
+    name: p.name,
+    exe: p.exe,
+    cmdline: p.cmdline,
+    user: p.user,
+    uid: p.uid,
+    start_time: p.startTime,
+    ppid: p.ppid === 0 ? null : p.ppid,
+    container: p.container,
+    unit: p.unit,
+    netns: p.netns,
+    exited: p.exitedAtMs !== 0,
+    ...bytes(p),
+    connections: connections(p.connections, all),
+  };
+}
+
+// Bytes of one of several short-lived processes of a program, the pid unproven: an entry without
+// a pid, listing the candidates.
+function programEntry(p: ProgramEntryStats, all: boolean): Record<string, unknown> {
+  return {
+    pid: null,
+    pids: p.pids,
+    name: p.name,
+    exe: p.exe,
+    cmdline: p.cmdline,
+    user: p.user,
+    uid: p.uid,
+    container: p.container,
+    unit: p.unit,
+    netns: p.netns,
+    ...bytes(p),
+    connections: connections(p.connections, all),
+  };
+}
+
+function line(s: Snapshot, all: boolean): string {
   return JSON.stringify({
     ts: Math.round(s.tsMs),
     interval_ms: s.intervalMs,
@@ -14,32 +85,9 @@ export function snapshotJson(s: Snapshot): string {
       duplicates: s.capture.duplicates,
       not_ip: s.capture.notIp,
     },
-    totals: { sent: s.totals.sent, received: s.totals.received, sent_total: s.totals.sentTotal, received_total: s.totals.receivedTotal },
-    processes: s.processes.map((p) => ({
-      pid: p.pid,
-      name: p.name,
-      cmdline: p.cmdline,
-      user: p.user,
-      uid: p.uid,
-      start_time: p.startTime,
-      exited: p.exitedAtMs !== 0,
-      sent: p.sent,
-      received: p.received,
-      sent_total: p.sentTotal,
-      received_total: p.receivedTotal,
-      sent_rate: Math.round(p.sentRate),
-      received_rate: Math.round(p.receivedRate),
-      connections: p.connections.map((c) => ({
-        proto: c.proto,
-        local: c.local,
-        remote: c.remote,
-        state: c.state,
-        sent: c.sent,
-        received: c.received,
-        sent_total: c.sentTotal,
-        received_total: c.receivedTotal,
-      })),
-    })),
+    ownership: { mode: s.ownership.mode, note: s.ownership.note },
+    totals: bytes(s.totals),
+    processes: [...s.processes.map((p) => processEntry(p, all)), ...s.programs.map((p) => programEntry(p, all))],
     unknown: {
       sent: s.unknown.sent,
       received: s.unknown.received,
@@ -51,4 +99,14 @@ export function snapshotJson(s: Snapshot): string {
     },
     pending_bytes: s.pendingBytes,
   });
+}
+
+/** The contract line: connections that carried traffic in the rate window. */
+export function snapshotJson(s: Snapshot): string {
+  return line(s, false);
+}
+
+/** The line with every socket each process holds (--all-connections). */
+export function snapshotJsonAllConnections(s: Snapshot): string {
+  return line(s, true);
 }

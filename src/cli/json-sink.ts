@@ -2,9 +2,10 @@
 // quietly instead of with an EPIPE error.
 import type { Snapshot } from '../core/model.js';
 import type { Sink } from './app.js';
-import { snapshotJson } from './json-output.js';
+import { snapshotJson, snapshotJsonAllConnections } from './json-output.js';
 
-export function jsonSink(out: NodeJS.WritableStream): Sink {
+export function jsonSink(out: NodeJS.WritableStream, options: { allConnections?: boolean } = {}): Sink {
+  const format = options.allConnections ? snapshotJsonAllConnections : snapshotJson;
   let pipeClosed: () => void = () => {};
   const done = new Promise<void>((resolve) => (pipeClosed = resolve));
   let open = true;
@@ -15,7 +16,7 @@ export function jsonSink(out: NodeJS.WritableStream): Sink {
   });
   return {
     update(s: Snapshot) {
-      if (open) out.write(snapshotJson(s) + '\n');
+      if (open) out.write(format(s) + '\n');
     },
     done,
     holdAfterReplay: false,
