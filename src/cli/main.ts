@@ -51,9 +51,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// What was printed before an error (the intervals of a capture read up to its damage) reaches a
+// pipe before the error and the exit: process.exit would drop output still queued for a pipe.
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
+    await drain(process.stdout);
     if (err instanceof UserError) {
       process.stderr.write(`bwtop: ${err.message}\n`);
       process.exit(err.exitCode);

@@ -31,7 +31,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   };
   engine.resolver.refreshTables();
   refreshLocalAddresses(deps, engine);
-  deps.readCaptureFile(file, (buf, caplen, tsMs, linkType) => {
+  const onPacket: Parameters<AppDeps['readCaptureFile']>[1] = (buf, caplen, tsMs, linkType) => {
     if (emitted >= want) return;
     if (boundary < 0) boundary = tsMs + o.delayMs;
     while (tsMs >= boundary && emitted < want) {
@@ -42,8 +42,17 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
     engine.packet(decoder.out, r, 0, tsMs);
     lastTs = tsMs;
     packetsSinceEmit++;
-  });
-  if (packetsSinceEmit > 0 || emitted === 0) emit(lastTs < 0 ? deps.now() : lastTs);
+  };
+  // A damaged file still yields every interval up to the damage (the last partial one too), then
+  // its error: bad input loses nothing that could be read.
+  let damage: { error: unknown } | undefined;
+  try {
+    deps.readCaptureFile(file, onPacket);
+  } catch (error) {
+    damage = { error };
+  }
+  if (packetsSinceEmit > 0 || (emitted === 0 && damage === undefined)) emit(lastTs < 0 ? deps.now() : lastTs);
+  if (damage !== undefined) throw damage.error;
   if (sink.holdAfterReplay) await req.stopped;
   return 0;
 }
