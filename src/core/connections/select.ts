@@ -2,6 +2,7 @@
 // lookup, so filtered-out sockets cost nothing more).
 import type { SockProto } from '../proc/types.js';
 import { TCP_STATES } from '../proc/netTable.js';
+import { SOCKET_TABLES } from '../netlink/sock-diag.js';
 
 /** Every state name a table row can carry (TCP's, plus UDP's UNCONN). */
 export const STATE_NAMES: readonly string[] = [...TCP_STATES.slice(1), 'UNCONN'];
@@ -43,11 +44,5 @@ export function stateSelected(sel: StateSelection, proto: SockProto, state: stri
 
 /** The tables worth reading for a filter, in output order. */
 export function tablesFor(filter: SocketFilter): Array<{ name: 'tcp' | 'tcp6' | 'udp' | 'udp6'; proto: SockProto; family: 4 | 6 }> {
-  const all = [
-    { name: 'tcp', proto: 'tcp', family: 4 },
-    { name: 'tcp6', proto: 'tcp', family: 6 },
-    { name: 'udp', proto: 'udp', family: 4 },
-    { name: 'udp6', proto: 'udp', family: 6 },
-  ] as const;
-  return all.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
+  return SOCKET_TABLES.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
 }
