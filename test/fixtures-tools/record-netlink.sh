@@ -41,7 +41,7 @@ start udp udp4-conn 127.0.0.1 7009 - 127.0.0.1 7005
 ip netns exec "$NS" "$PY" "$SCEN" time-wait tw 127.0.0.1 7001 # exits; leaves TIME_WAIT, inode 0
 sleep 0.7
 
-rm -rf "$OUT"
+rm -rf "$OUT"/*.bin "$OUT"/*.json "$OUT"/net "$OUT"/ss-tuan.txt # the README stays
 mkdir -p "$OUT"
 ip netns exec "$NS" node "$REC" diag "$OUT"
 ip netns exec "$NS" ss -tuan > "$OUT/ss-tuan.txt"
