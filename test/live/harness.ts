@@ -1,7 +1,7 @@
 // Shared pieces of the live tests: root check, tcpdump as the byte reference, bwtop --json as a
 // child process, and the IP lengths of a capture file as tcpdump itself reports them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,21 @@ export const ROOT = process.getuid?.() === 0;
 export const SKIP = ROOT ? false : 'live capture needs root (CI runs as root); skipped';
 export const BWTOP = join(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
+// Whatever a test made is undone when its process ends, pass or fail (node --test runs each
+// file in a process of its own): temporary folders removed, children ended, namespaces deleted.
+const temporary: string[] = [];
+const namespaces = new Set<string>();
+process.once('exit', () => {
+  killAll();
+  for (const name of namespaces) spawnSync('ip', ['netns', 'del', name]);
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder of the test's own, removed when the test process ends. */
 export function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
 }
 
 export type Netns = ReturnType<typeof createNetns>;
@@ -46,6 +59,7 @@ export function createNetns(prefix: string): { name: string; run: (cmd: string, 
     if (r.status !== 0) throw new Error(`ip ${a.join(' ')}: ${r.stderr}`);
   };
   ip('netns', 'add', name);
+  namespaces.add(name);
   ip('-n', name, 'link', 'set', 'lo', 'up');
   return {
     name,
@@ -53,6 +67,7 @@ export function createNetns(prefix: string): { name: string; run: (cmd: string, 
     run: (cmd, args) => ['ip', ['netns', 'exec', name, cmd, ...args]],
     remove: () => {
       spawnSync('ip', ['netns', 'del', name]);
+      namespaces.delete(name);
     },
   };
 }

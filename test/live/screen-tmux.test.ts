@@ -12,15 +12,19 @@ import { join } from 'node:path';
 import { BWTOP, SKIP, createNetns, inNs, killAll, sleep, tmp, track, waitFor } from './harness.js';
 
 const PORT = 5321;
-const SESSION = `bwtop-test-${process.pid}`;
+const SESSION = 'bwtop-test';
+// A tmux server of the test's own (socket in the test's temporary folder, no user config), never
+// the user's default server: the test neither sees nor disturbs the user's sessions.
+const DIR = tmp('bwtop-tmux-');
+const SOCKET = join(DIR, 'tmux.sock');
 
 afterEach(() => {
   killAll();
-  spawnSync('tmux', ['kill-session', '-t', SESSION]);
+  spawnSync('tmux', ['-S', SOCKET, 'kill-server']);
 });
 
 function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', args, { encoding: 'utf8' });
+  const r = spawnSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tmux ${args[0]}: ${r.stderr}`);
   return r.stdout;
 }
@@ -56,7 +60,7 @@ test('the screen in tmux: sort, filter, drill-down, kill and quit on live iperf3
   const server = track(spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(PORT), '-B', '127.0.0.1']), { stdio: ['ignore', 'pipe', 'ignore'] }));
   await waitFor(server, 'stdout', /Server listening/);
   const client = track(spawn(...inNs(ns, 'iperf3', ['-c', '127.0.0.1', '-p', String(PORT), '-t', '60', '-b', '40M']), { stdio: 'ignore' }));
-  const exitFile = join(tmp('bwtop-tmux-'), 'status');
+  const exitFile = join(DIR, 'status');
   const [cmd, args] = inNs(ns, process.execPath, [BWTOP, '-i', 'lo']);
   tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-e', 'LANG=C.UTF-8', `${[cmd, ...args].join(' ')}; echo $? > ${exitFile}`);
 
