@@ -2,6 +2,7 @@
 // in it, it points to nothing outside the repository, and CI runs exactly its install and test
 // commands.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -43,18 +44,22 @@ test('every option of every command is in the README', () => {
   }
 });
 
-test('every --json field is explained in the README', () => {
-  const keys = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        keys.add(k);
-        walk(x);
-      }
+/** Every object key anywhere in a JSON value. */
+function keysOf(v: unknown, keys = new Set<string>()): Set<string> {
+  if (Array.isArray(v)) for (const x of v) keysOf(x, keys);
+  else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      keys.add(k);
+      keysOf(x, keys);
     }
-  };
-  walk(JSON.parse(snapshotJsonAllConnections(snap)));
+  }
+  return keys;
+}
+
+test('every field of both JSON outputs (--json, connections --json) is explained in the README', () => {
+  const conn = spawnSync(process.execPath, [join(REPO, 'dist/src/cli/main.js'), 'connections', '--json', '--all', '--proc-root', join(REPO, 'fixtures/proc/loopback-mix')], { encoding: 'utf8' });
+  assert.equal(conn.status, 0, conn.stderr);
+  const keys = keysOf(JSON.parse(conn.stdout), keysOf(JSON.parse(snapshotJsonAllConnections(snap))));
   for (const k of [...keys].filter((k) => !['tcp', 'udp', 'other'].includes(k))) {
     // As `key`, `key[]`, `key.sub` or `parent.key` in the field tables.
     assert.match(README, new RegExp(`\`(\\w+\\.)?${k}(\`|\\[\\]\`|\\.)`), `field ${k}`);
