@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { BASELINE, leftovers, otherTestRuns } from '../000-leftovers/leftovers.js';
 
 const GRACE_MS = 10_000;
-const OTHER_RUNS_MS = 240_000;
+const OTHER_RUNS_MS = 180_000;
 
 test('the tests left no temporary files, tmux servers or namespaces behind', { timeout: 300_000 }, async (t) => {
   if (!existsSync(BASELINE)) return t.skip('no record from the first test file; run the whole suite (npm test)');
@@ -22,6 +22,9 @@ test('the tests left no temporary files, tmux servers or namespaces behind', { t
   while (left.length > 0 && otherTestRuns().length > 0 && Date.now() < patience) {
     await sleep(1000);
     left = added();
+  }
+  if (left.length > 0 && otherTestRuns().length > 0) {
+    return t.skip(`another test run is still under way on this machine, so these may be its own: ${left.join(', ')}`);
   }
   const end = Date.now() + GRACE_MS;
   while (left.length > 0 && Date.now() < end) {
