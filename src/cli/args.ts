@@ -28,7 +28,9 @@ const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
   count: { value: 'N', needs: 'a number of refreshes, e.g. --count 5', help: 'exit after N refreshes' },
   replay: {
     value: 'FILE', needs: 'a capture file, e.g. --replay capture.pcap',
-    help: 'read packets from a pcap/pcapng file instead of capturing live\n(packet time is the clock; every interval is printed, then exit)',
+    help:
+      'read packets from a pcap/pcapng file instead of capturing live\n' +
+      '(packet time is the clock; every interval is printed, then exit)',
   },
   'proc-root': { value: 'DIR', needs: 'a directory, e.g. --proc-root /proc', help: 'read procfs from DIR instead of /proc' },
 };
@@ -85,13 +87,19 @@ Default: TCP sockets in LISTEN or ESTABLISHED, and every UDP socket.
     all: { short: 'a', help: 'sockets in every state' },
     state: {
       value: 'LIST', multiple: true, needs: 'a comma-separated list of states, e.g. --state LISTEN,ESTABLISHED',
-      help: 'only these states, comma-separated: LISTEN, ESTABLISHED (ESTAB),\nSYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,\nCLOSE_WAIT, LAST_ACK, CLOSING, NEW_SYN_RECV, UNCONN (UDP)',
+      help:
+        'only these states, comma-separated: LISTEN, ESTABLISHED (ESTAB),\n' +
+        'SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,\n' +
+        'CLOSE_WAIT, LAST_ACK, CLOSING, NEW_SYN_RECV, UNCONN (UDP)',
     },
     listening: { short: 'l', help: 'listening sockets only (TCP LISTEN, unconnected UDP)' },
     proto: { value: 'LIST', multiple: true, needs: 'tcp, udp or tcp,udp', help: 'tcp, udp or tcp,udp (default both)' },
     ipv4: { short: '4', help: 'IPv4 sockets only' },
     ipv6: { short: '6', help: 'IPv6 sockets only' },
-    pid: { value: 'LIST', multiple: true, needs: 'a process id, e.g. --pid 812', help: 'only sockets held by these pids (comma-separated)' },
+    pid: {
+      value: 'LIST', multiple: true, needs: 'a process id, e.g. --pid 812',
+      help: 'only sockets held by these pids (comma-separated)',
+    },
     'proc-root': CAPTURE_OPTIONS['proc-root']!,
     help: HELP_OPTION,
   },
@@ -131,7 +139,9 @@ function liveValues(p: ParsedOptions): LiveOptions {
   const count = p.last('count');
   if (count !== undefined) {
     const n = positive(count, 'count', 'give a whole number of refreshes, 1 or more, e.g. --count 5');
-    if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid count "${count}": give a whole number of refreshes, 1 or more, e.g. --count 5`);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new UserError(`invalid count "${count}": give a whole number of refreshes, 1 or more, e.g. --count 5`);
+    }
     o.count = n;
   }
   return o;

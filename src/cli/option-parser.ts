@@ -49,7 +49,8 @@ export const helpPointer = (spec: CommandSpec): string => `see ${commandWords(sp
 export function parseArgsConfig(options: Record<string, OptionSpec>): Record<string, { type: 'string' | 'boolean'; short?: string }> {
   const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, o] of Object.entries(options)) {
-    config[name] = o.short === undefined ? { type: o.value ? 'string' : 'boolean' } : { type: o.value ? 'string' : 'boolean', short: o.short };
+    const type = o.value ? 'string' : 'boolean';
+    config[name] = o.short === undefined ? { type } : { type, short: o.short };
   }
   return config;
 }
@@ -75,7 +76,9 @@ export function parseOptions(spec: CommandSpec, args: string[], otherCommands: r
       const owner = otherCommands.find((c) => c.options[t.name] !== undefined && c.name !== spec.name);
       if (owner !== undefined && t.rawName.startsWith('--')) {
         const here = spec.name === '' ? 'the screen and --json' : commandWords(spec);
-        if (owner.name !== '') throw new UserError(`option ${t.rawName} belongs to ${commandWords(owner)}, not to ${here}; ${helpPointer(owner)}`);
+        if (owner.name !== '') {
+          throw new UserError(`option ${t.rawName} belongs to ${commandWords(owner)}, not to ${here}; ${helpPointer(owner)}`);
+        }
         throw new UserError(`option ${t.rawName} is not an option of ${here}; ${see}`);
       }
       throw new UserError(`unknown option "${t.rawName}"${spec.name === '' ? '' : ` for ${commandWords(spec)}`}; ${see}`);

@@ -57,7 +57,9 @@ export function connectionsOptions(w: ConnectionsWords): ParsedConnectionsArgs {
   if (w.pids.length > 0) {
     pids = new Set();
     for (const p of items(w.pids)) {
-      if (p.startsWith('-')) return fail(`"${p}" is not a process id: process ids are not negative; use numbers like --pid 812 or --pid 812,813`);
+      if (p.startsWith('-')) {
+        return fail(`"${p}" is not a process id: process ids are not negative; use numbers like --pid 812 or --pid 812,813`);
+      }
       if (!/^[1-9]\d{0,9}$/.test(p)) return fail(`"${p}" is not a process id; --pid takes numbers like --pid 812 or --pid 812,813`);
       pids.add(Number(p));
     }
