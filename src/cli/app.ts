@@ -12,6 +12,8 @@ import { UserError } from './io.js';
 /** Where snapshots go: NDJSON lines, the screen, or the exporter. */
 export interface Sink {
   update(s: Snapshot): void;
+  /** The replayed capture has been read to its end (the screen says so). */
+  ended?(): void;
   /** Resolves when the sink wants the program to stop (the user pressed q, the pipe closed). */
   readonly done?: Promise<void>;
   /** After a replay ends, wait for `done` (the screen stays up until q) instead of exiting. */

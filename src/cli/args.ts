@@ -16,6 +16,9 @@ export interface LiveOptions {
   version: boolean;
   /** export only */
   listen: string | null;
+  /** screen only: clicks and the wheel (--no-mouse), remembered settings (--no-config) */
+  mouse: boolean;
+  config: boolean;
 }
 
 // Options every live mode (screen, --json, export) reads packets and /proc with.
@@ -50,6 +53,8 @@ Which process is using the network, and through which connections.
     ...CAPTURE_OPTIONS,
     json: { help: 'no screen: print one JSON object per refresh on stdout' },
     'all-connections': { help: 'with --json: list every socket a process holds, not only\nthose that carried traffic in the rate window' },
+    'no-mouse': { help: 'screen: leave the mouse to the terminal (text selection)' },
+    'no-config': { help: 'screen: neither read nor save ~/.config/bwtop/config.json' },
     help: HELP_OPTION,
     version: { short: 'V', help: 'print the version' },
   },
@@ -129,6 +134,7 @@ function liveValues(p: ParsedOptions): LiveOptions {
     interfaces: p.all('interface'), delayMs: 1000, count: 0, replay: p.last('replay') ?? null,
     procRoot: p.last('proc-root') ?? '/proc', json: p.has('json'), allConnections: p.has('all-connections'),
     help: p.has('help'), version: p.has('version'), listen: p.last('listen') ?? null,
+    mouse: !p.has('no-mouse'), config: !p.has('no-config'),
   };
   const delay = p.last('delay');
   if (delay !== undefined) {

@@ -30,7 +30,7 @@ async function live(argv: string[]): Promise<number> {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new UserError('the interactive screen needs a terminal; use --json for machine-readable output, e.g. bwtop --json --count 5');
     }
-    sink = (await import('./screen-sink.js')).screenSink(o.replay === null && o.procRoot === '/proc');
+    sink = (await import('./screen-sink.js')).screenSink(o.replay === null && o.procRoot === '/proc', o);
   }
   const code = await run(deps, o, sink);
   await drain(process.stdout);

@@ -53,6 +53,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   }
   if (packetsSinceEmit > 0 || (emitted === 0 && damage === undefined)) emit(lastTs < 0 ? deps.now() : lastTs);
   if (damage !== undefined) throw damage.error;
+  sink.ended?.();
   if (sink.holdAfterReplay) await req.stopped;
   return 0;
 }

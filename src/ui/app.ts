@@ -1,17 +1,18 @@
-// The interactive screen: takes a Snapshot each refresh, draws it once, and turns keys into view
-// changes (sorting, selection, drill-down, filter, units, pause) or actions (kill, quit).
-// Drawing happens only in render(): once per update() and once per key that changed something.
+// The interactive screen: feeds refreshes, keys and mouse events to the screen state
+// (core/view/screen-state.ts), builds the frame (core/view/frame.ts) and puts it on the widgets.
+// At most one render per tick, and none when the frame is the same as the one on screen.
 
 import type blessed from 'blessed';
-import type { ProcessStats, Snapshot } from '../core/model.js';
-import type { Status } from '../core/view/footer.js';
-import { screenLayout } from '../core/view/screen-layout.js';
-import * as V from '../core/view/view-state.js';
+import type { Snapshot } from '../core/model.js';
+import { buildFrame, type Frame, type FrameEnv } from '../core/view/frame.js';
+import { keyAction, type Action, type KeyInfo } from '../core/view/keys.js';
+import { mouseAction } from '../core/view/mouse.js';
+import { applyAction, initialState, onEnded, onSnapshot, settleState, withStatus, type ScreenState, type Size } from '../core/view/screen-state.js';
+import type { Status } from '../core/view/status.js';
+import type { Settings } from '../core/view/view-state.js';
+import { settingsOf } from '../core/view/view-state.js';
 import { TrafficCharts } from './charts.js';
-import { ReverseDnsCache } from './dns-cache.js';
-import { keyAction, type Action, type KeyInfo } from './keys.js';
-import { confirmKill, openDialog, refuseToOpen, SIGNAL_CHOICES, type KillDialog } from './kill.js';
-import { drawScreen, type DrawContext } from './draw.js';
+import { renderFrame } from './render.js';
 import { localeIsUtf8, noColor, plainGlyphTerminal, setTerminalBlocking, terminalBacklog } from './screen.js';
 import { makeTheme } from './theme.js';
 import { createWidgets } from './widgets.js';
@@ -22,14 +23,24 @@ export interface ScreenDeps {
   selfPid: number;
   signal: (pid: number, sig: NodeJS.Signals) => void; // throws NodeJS.ErrnoException (EPERM/ESRCH)
   processStartTime: (pid: number) => number | null; // current start time of pid, null if gone
-  reverseDns: (addr: string) => Promise<string | null>; // async, may be slow; results are cached
+  /** Host name of an address once known (never waits; asks in the background). */
+  names: (addr: string) => string | null;
   env: NodeJS.ProcessEnv; // NO_COLOR, LANG/LC_* for UTF-8 detection
+  /** Clicks and the wheel (default on). */
+  mouse?: boolean;
+  /** Remembered settings to start with, and a sentence for the footer (a bad settings file). */
+  settings?: Partial<Settings>;
+  notice?: Status | null;
+  /** Saves changed settings; returns a sentence when that failed. */
+  saveSettings?: (s: Settings) => string | null;
 }
 
 export interface ScreenApp {
   /** A new refresh: drawn at once (unless paused, when it is kept for later). */
   update(s: Snapshot): void;
-  /** Resolves when the user quits (q / Ctrl-C), quit() is called, or the screen is destroyed. */
+  /** The capture has ended (a replay read to its end): the header says so. */
+  ended(): void;
+  /** Resolves when the user quits (q / F10 / Ctrl-C), quit() is called, or the screen is destroyed. */
   readonly done: Promise<void>;
   /** Ends the session as q does (for SIGTERM/SIGHUP handlers). */
   quit(): void;
@@ -37,8 +48,12 @@ export interface ScreenApp {
   destroy(): void;
 }
 
-/** Status messages stay for this many refreshes, or until the next one replaces them. */
-const STATUS_REFRESHES = 5;
+interface MouseData {
+  x: number;
+  y: number;
+  action: string;
+  button?: string;
+}
 
 export function createScreenApp(deps: ScreenDeps): ScreenApp {
   const { screen } = deps;
@@ -49,33 +64,26 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
   const theme = makeTheme(!noColor(deps.env) && colors >= 8, colors);
   const widgets = createWidgets(screen, theme.color);
   const charts = new TrafficCharts(screen, theme, ascii);
-  const dns = new ReverseDnsCache(deps.reverseDns);
+  const env: FrameEnv = { hostname: deps.hostname, utf8, ascii, names: deps.names };
+  const ports = { selfPid: deps.selfPid, signal: deps.signal, processStartTime: deps.processStartTime };
 
-  let view: V.ViewState = V.INITIAL_VIEW;
-  let shown: Snapshot | null = null; // what is on screen (frozen while paused)
-  let latest: Snapshot | null = null;
-  let dialog: KillDialog | null = null;
-  let status: Status | null = null;
-  let statusLeft = 0;
-  let lastDetail: ProcessStats | null = null; // the drilled process as last seen, once it is gone
+  let state: ScreenState = initialState(deps.settings ?? {}, deps.notice ?? null);
+  let frame: Frame | null = null;
+  let frameKey = '';
   let destroyed = false;
+  let pending = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
 
-  const ctx = (): DrawContext => ({ screen, widgets, charts, theme, dns, utf8, ascii, hostname: deps.hostname });
-
-  function detailProcess(): { p: ProcessStats | null; gone: boolean } {
-    const p = shown?.processes.find((x) => x.pid === view.detailPid) ?? null;
-    if (p) lastDetail = p;
-    else if (lastDetail?.pid !== view.detailPid) lastDetail = null;
-    return p ? { p, gone: false } : { p: lastDetail, gone: lastDetail !== null };
-  }
+  const size = (): Size => ({ cols: screen.width as number, rows: screen.height as number });
 
   let waitingForTerminal = false;
   function render(): void {
+    pending = false;
     if (destroyed) return;
-    const detail = view.mode === 'detail' ? detailProcess() : null;
-    view = drawScreen(ctx(), { view, snapshot: shown, detail, dialog, status });
+    const f = buildFrame(state, size(), env);
+    const key = JSON.stringify(f);
+    if (key === frameKey) return; // the same frame is on screen already
     // A terminal that has not taken the last frame yet gets the next one when it has: blessed
     // keeps the whole screen, so a skipped frame costs nothing, and capture never waits on it.
     const out = screen.program.output as NodeJS.WritableStream;
@@ -89,86 +97,51 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
       }
       return;
     }
+    frame = f;
+    frameKey = key;
+    renderFrame({ widgets, charts, theme }, f);
     screen.render();
   }
 
-  function setStatus(s: Status): void {
-    status = s;
-    statusLeft = STATUS_REFRESHES;
+  /** Keys that arrive together (one read from the terminal) make one frame. */
+  function schedule(): void {
+    if (pending) return;
+    pending = true;
+    process.nextTick(render);
   }
 
-  function rowsNow(): ProcessStats[] {
-    return V.visibleProcesses(shown, view);
-  }
-
-  function tableHeight(): number {
-    return screenLayout(screen.height as number, screen.width as number, view.mode === 'detail').body - 1;
-  }
-
-  function startKill(): void {
-    const p = view.mode === 'detail' ? detailProcess().p : (rowsNow().find((x) => x.pid === view.selection.pid) ?? null);
-    if (!p) return;
-    const refusal = refuseToOpen(p, deps.selfPid);
-    if (refusal) setStatus(refusal);
-    else dialog = openDialog(p);
-  }
-
-  /** Applies an action; false when nothing changed (so nothing is redrawn). */
-  function apply(a: Action): boolean {
-    switch (a.type) {
-      case 'quit':
-        quit();
-        return false;
-      case 'sort': view = V.sortBy(view, a.key); break;
-      case 'units': view = V.cycleUnits(view); break;
-      case 'move': {
-        const d = view.mode === 'detail' ? detailProcess().p : null;
-        view = V.move(view, rowsNow(), a.move, tableHeight(), d?.connections.length ?? 0);
-        break;
-      }
-      case 'drill': view = V.drillIn(view); break;
-      case 'back': view = V.back(view); break;
-      case 'kill': startKill(); break;
-      case 'pause':
-        view = { ...view, paused: !view.paused };
-        if (!view.paused) shown = latest;
-        break;
-      case 'help': view = { ...view, help: !view.help }; break;
-      case 'names': view = { ...view, names: !view.names }; break;
-      case 'redraw': (screen as unknown as { realloc(): void }).realloc(); break;
-      case 'filterStart': view = V.startFilter(view); break;
-      case 'filterChar': view = V.editFilter(view, view.filter + a.ch); break;
-      case 'filterErase': view = V.editFilter(view, [...view.filter].slice(0, -1).join('')); break;
-      case 'filterClear': view = V.editFilter(view, ''); break;
-      case 'filterKeep': view = V.endFilter(view, true); break;
-      case 'filterCancel': view = V.endFilter(view, false); break;
-      case 'dialogChoice': {
-        if (!dialog) return false;
-        const n = SIGNAL_CHOICES.length;
-        const choice = a.index ?? (dialog.choice + (a.delta ?? 0) + n) % n;
-        dialog = { ...dialog, choice };
-        break;
-      }
-      case 'dialogConfirm':
-        if (!dialog) return false;
-        setStatus(confirmKill(dialog, deps));
-        dialog = null;
-        break;
-      case 'dialogCancel':
-        if (dialog) setStatus({ text: `kill of ${dialog.target.pid} cancelled`, error: false });
-        dialog = null;
-        break;
+  function apply(a: Action): void {
+    const out = applyAction(state, a, size(), ports);
+    state = out.state;
+    if (out.quit) quit();
+    if (out.redraw) {
+      (screen as unknown as { realloc(): void }).realloc();
+      frameKey = '';
     }
-    return true;
+    if (out.save && deps.saveSettings) {
+      const failed = deps.saveSettings(settingsOf(state.view));
+      if (failed) state = withStatus(state, { text: failed, error: true });
+    }
+    if (out.changed || out.redraw) schedule();
   }
 
   function onKey(ch: string | undefined, key: KeyInfo | undefined): void {
     if (destroyed) return;
-    const action = keyAction(ch, key ?? {}, { dialog: dialog !== null, help: view.help, editingFilter: view.editingFilter });
-    if (action && apply(action)) render();
+    const v = state.view;
+    const a = keyAction(ch, key ?? {}, { dialog: state.dialog !== null, help: v.help, sortMenu: v.sortMenu !== null, editing: v.editing });
+    if (a) apply(a);
+  }
+
+  function onMouse(data: MouseData): void {
+    if (destroyed || !frame) return;
+    const kind = data.action === 'wheelup' ? 'wheelup' : data.action === 'wheeldown' ? 'wheeldown' : data.action === 'mousedown' && data.button === 'left' ? 'click' : null;
+    if (!kind) return;
+    const a = mouseAction(frame, state, { x: data.x, y: data.y, kind });
+    if (a) apply(a);
   }
 
   function onResize(): void {
+    state = settleState(state, size());
     render();
   }
 
@@ -178,12 +151,18 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
 
   screen.on('keypress', onKey);
   screen.on('resize', onResize);
+  if (deps.mouse !== false) {
+    screen.enableMouse();
+    screen.on('mouse', onMouse);
+  }
 
   return {
     update(s: Snapshot): void {
-      latest = s;
-      if (!view.paused) shown = s;
-      if (status && --statusLeft < 0) status = null;
+      state = onSnapshot(state, s, size());
+      render(); // at once: a refresh is the tick's one frame
+    },
+    ended(): void {
+      state = onEnded(state);
       render();
     },
     done,
@@ -193,6 +172,7 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
       destroyed = true;
       screen.removeListener('keypress', onKey);
       screen.removeListener('resize', onResize);
+      screen.removeListener('mouse', onMouse);
       charts.destroy();
       // Blocking again, so the restoring sequences are written before the process exits.
       setTerminalBlocking(screen.program.output as NodeJS.WritableStream, true);

@@ -1,10 +1,10 @@
-// The sent and received charts over the last minute: two blessed-contrib line charts side by side
-// (separate scales, and readable without colour), or '#' column charts when braille cannot be shown.
+// The chart panels on screen: two blessed-contrib line charts side by side (separate scales, and
+// readable without colour), or boxes holding the '#' column charts when braille cannot be shown.
+// Scales, ticks and labels come with the panels (core/view/chart.ts).
 
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
-import { asciiChart, perSecond } from '../core/view/ascii-chart.js';
-import { chartUnit, formatRate, type Units } from '../core/view/units.js';
+import type { ChartPanel } from '../core/view/chart.js';
 import type { Theme } from './theme.js';
 
 interface ChartWidget {
@@ -12,21 +12,6 @@ interface ChartWidget {
   /** contrib line charts only. */
   setData?: (data: unknown[]) => void;
   options?: { maxY?: number; numYLabels?: number };
-}
-
-export interface ChartSeries {
-  sentHistory: readonly number[];
-  receivedHistory: readonly number[];
-  intervalMs: number;
-  units: Units;
-}
-
-/** 1, 2 or 5 times a power of ten, at or above v: a round top for the y axis. */
-export function niceCeiling(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
 }
 
 export class TrafficCharts {
@@ -82,37 +67,24 @@ export class TrafficCharts {
     return { box: chart, setData: (d) => chart.setData(d), options: chart.options };
   }
 
-  setVisible(visible: boolean): void {
-    for (const w of this.widgets) (visible ? w.box.show() : w.box.hide());
-  }
-
-  show(s: ChartSeries): void {
-    const key = JSON.stringify(s);
+  show(panels: readonly ChartPanel[]): void {
+    const key = JSON.stringify(panels);
     if (key === this.lastData || this.widgets.length === 0) return;
     this.lastData = key;
-    const series: Array<[string, readonly number[]]> = [
-      ['sent', s.sentHistory],
-      ['received', s.receivedHistory],
-    ];
-    series.forEach(([what, history], i) => {
-      const w = this.widgets[i]!;
-      const values = perSecond(history, s.intervalMs);
-      const peak = values.reduce((m, v) => Math.max(m, v), 0);
-      const unit = chartUnit(peak, s.units === 'bits' ? 'bits' : 'bytes');
-      const scaled = values.map((v) => v / unit.divisor);
-      const secs = Math.round((history.length * s.intervalMs) / 1000);
+    panels.forEach((p, i) => {
+      const w = this.widgets[i];
+      if (!w) return;
+      w.box.setLabel(p.label);
       if (!w.setData) {
-        w.box.setLabel(` ${what}, ${secs} s, max ${formatRate(peak, s.units)} `);
-        const inner = Math.max(1, (w.box.height as number) - 2);
-        const innerW = Math.max(1, (w.box.width as number) - 2);
-        w.box.setContent(asciiChart(scaled, innerW, inner).join('\n'));
+        w.box.setContent((p.ascii ?? []).join('\n'));
         return;
       }
-      w.box.setLabel(` ${what}, last ${secs} s, ${unit.label} `);
-      w.options!.maxY = niceCeiling(scaled.reduce((m, v) => Math.max(m, v), 0) * 1.1);
+      // The axis runs 0..top with a label every step (contrib labels min + k * (max - min) / n).
+      w.options!.maxY = p.top;
+      w.options!.numYLabels = Math.max(1, Math.round(p.top / p.step));
       // x labels are required by the chart but drawn off-screen (see calcSize above).
-      const y = scaled.length ? scaled : [0];
-      w.setData([{ title: what, x: y.map(() => '.'), y, style: { line: 'normal' } }]);
+      const y = p.values.length ? p.values : [0];
+      w.setData([{ title: p.what, x: y.map(() => '.'), y, style: { line: 'normal' } }]);
     });
   }
 

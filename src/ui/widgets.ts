@@ -9,6 +9,7 @@ export interface Widgets {
   footer: blessed.Widgets.BoxElement;
   dialog: blessed.Widgets.BoxElement;
   help: blessed.Widgets.BoxElement;
+  sortMenu: blessed.Widgets.BoxElement;
 }
 
 function textBox(screen: blessed.Widgets.Screen, extra: Partial<blessed.Widgets.BoxOptions> = {}): blessed.Widgets.BoxElement {
@@ -24,6 +25,7 @@ export function createWidgets(screen: blessed.Widgets.Screen, color: boolean): W
     footer: textBox(screen),
     dialog: textBox(screen, { border, hidden: true, label: ' kill process ', style: overlayStyle }),
     help: textBox(screen, { border, hidden: true, label: ' bwtop keys ', style: overlayStyle }),
+    sortMenu: textBox(screen, { border, hidden: true, label: ' sort by ', style: overlayStyle }),
   };
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HISTORY_LENGTH, type Snapshot } from '../../src/core/model.js';
 import { createScreenApp } from '../../src/ui/app.js';
-import { createHeadlessScreen } from '../../src/ui/screen.js';
+import { createHeadlessScreen } from '../ui/headless.js';
 import { conn, proc, snapshot } from '../ui/fixture.js';
 
 const COLS = 120;
@@ -47,7 +47,7 @@ function measureBwtop(term: string, processes: number, amp: number): { bytes: nu
   const h = createHeadlessScreen({ cols: COLS, rows: ROWS, term, keep: false });
   const app = createScreenApp({
     screen: h.screen, hostname: 'bench', selfPid: process.pid, signal: () => {}, processStartTime: () => null,
-    reverseDns: async () => null, env: { LANG: 'C.UTF-8' },
+    names: () => null, env: { LANG: 'C.UTF-8' }, mouse: false,
   });
   for (let i = 0; i < WARMUP; i++) app.update(frame(i, processes, amp));
   h.clearWritten();

@@ -13,7 +13,7 @@ const app = createScreenApp({
   selfPid: process.pid,
   signal: () => {},
   processStartTime: (pid) => 100000 + pid,
-  reverseDns: async () => null,
+  names: () => null,
   env: process.env,
 });
 let i = 0;

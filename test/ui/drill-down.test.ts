@@ -53,24 +53,28 @@ for (const [what, key] of [['Esc', KEYS.escape], ['Left', KEYS.left], ['Backspac
   });
 }
 
-test('remote names: asked once per address, shown from the next refresh, d toggles numbers', async () => {
+test('host names: both ends asked once per address, shown from the next refresh, d toggles numbers', async () => {
   const asked: string[] = [];
+  const names: Record<string, string> = { '192.0.2.44': 'laptop.example', '10.0.0.5': 'lab1.example' };
   const t = startApp({
     cols: 80, rows: 24,
-    deps: { reverseDns: async (a) => (asked.push(a), a === '192.0.2.44' ? 'laptop.example' : null) },
+    deps: { reverseDns: async (a) => (asked.push(a), names[a] ?? null) },
   });
   t.app.update(demoSnapshot());
   await t.press('/', 'sshd', KEYS.enter, KEYS.enter);
   assert.match(t.text(), /192\.0\.2\.44:53122/);
   await flush();
   t.app.update(demoSnapshot(T0 + 1000));
-  assert.match(t.text(), /laptop\.example:53122/);
+  // Both ends are written the same way: names on both sides.
+  assert.match(t.text(), /lab1\.example:22 +laptop\.example:53122/);
   await t.press('d');
-  assert.match(t.text(), /192\.0\.2\.44:53122/);
+  assert.match(t.text(), /10\.0\.0\.5:22 +192\.0\.2\.44:53122/);
+  assert.match(t.text(), /host names off: addresses only/, 'd says what it did in the footer');
   await t.press('d');
+  assert.match(t.text(), /host names on/);
   t.app.update(demoSnapshot(T0 + 2000));
   assert.match(t.text(), /laptop\.example:53122/);
-  assert.deepEqual(asked, ['192.0.2.44']);
+  assert.deepEqual(asked, ['10.0.0.5', '192.0.2.44']);
   t.close();
 });
 
@@ -119,7 +123,7 @@ test('Up/Down scroll a long connection list', async () => {
 });
 
 test('the reverse-DNS cache asks at most two at a time, skips wildcards, and remembers failures', async () => {
-  const { ReverseDnsCache } = await import('../../src/ui/dns-cache.js');
+  const { ReverseDnsCache } = await import('../../src/adapters/dns-cache.js');
   const pending: Array<(n: string | null) => void> = [];
   const asked: string[] = [];
   const cache = new ReverseDnsCache((a) => {

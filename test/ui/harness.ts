@@ -1,8 +1,9 @@
 // Runs the screen app on a headless blessed screen and drives it through its input stream with the
 // bytes a terminal sends, so key parsing is exercised too.
 
+import { ReverseDnsCache } from '../../src/adapters/dns-cache.js';
 import { createScreenApp, type ScreenApp, type ScreenDeps } from '../../src/ui/app.js';
-import { createHeadlessScreen, screenText, type HeadlessScreen } from '../../src/ui/screen.js';
+import { createHeadlessScreen, screenText, type HeadlessScreen } from './headless.js';
 
 export const KEYS = {
   up: '\x1b[A',
@@ -35,7 +36,16 @@ export interface HarnessOptions {
   rows?: number;
   term?: string;
   env?: NodeJS.ProcessEnv;
-  deps?: Partial<ScreenDeps>;
+  deps?: Partial<ScreenDeps> & { reverseDns?: (addr: string) => Promise<string | null> };
+}
+
+/** The terminal's SGR (1006) report of a left click at 0-based cell (x, y), press then release. */
+export function click(x: number, y: number): string {
+  return `\x1b[<0;${x + 1};${y + 1}M\x1b[<0;${x + 1};${y + 1}m`;
+}
+
+export function wheel(up: boolean, x = 10, y = 20): string {
+  return `\x1b[<${up ? 64 : 65};${x + 1};${y + 1}M`;
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -44,6 +54,8 @@ export function startApp(o: HarnessOptions = {}): Harness {
   const env = o.env ?? { LANG: 'C.UTF-8' };
   const h = createHeadlessScreen({ cols: o.cols ?? 120, rows: o.rows ?? 40, term: o.term ?? 'xterm-256color', utf8: /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '') });
   const calls: Array<[number, NodeJS.Signals]> = [];
+  const { reverseDns, ...deps } = o.deps ?? {};
+  const dns = new ReverseDnsCache(reverseDns ?? (async () => null));
   const app = createScreenApp({
     screen: h.screen,
     hostname: 'lab1',
@@ -52,9 +64,9 @@ export function startApp(o: HarnessOptions = {}): Harness {
       calls.push([pid, sig]);
     },
     processStartTime: () => null,
-    reverseDns: async () => null,
+    names: (a) => dns.name(a),
     env,
-    ...o.deps,
+    ...deps,
   });
   return {
     h,

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHighlighted, rowAttributes } from '../../src/ui/screen.js';
+import { isHighlighted, rowAttributes } from './headless.js';
 import { demoProcesses, demoSnapshot, proc, snapshot, T0 } from './fixture.js';
 import { KEYS, rowOf, startApp, tablePids } from './harness.js';
 import { matchSnapshot } from './snapshot.js';
@@ -14,7 +14,7 @@ test('120x40: header, minute charts, table sorted by total, first row selected',
   const text = t.text();
   matchSnapshot('list-120x40', text);
   assert.deepEqual(tablePids(text), [5201, 5310, 812, 4242, 733, 590, 611, 1, 2222]);
-  assert.match(text, /TOTAL▼/);
+  assert.match(text, /SENT\+RECV▼/);
   const first = rowOf(text, 5201);
   assert.ok(rowAttributes(t.h.screen, first).every(isHighlighted), 'selected row is highlighted');
   assert.ok(!rowAttributes(t.h.screen, rowOf(text, 5310)).some(isHighlighted));
@@ -73,7 +73,7 @@ test('t reverses the default total sort; ▲ marks an ascending sort', async () 
   await t.press('t');
   const text = t.text();
   matchSnapshot('sort-total-reversed', text);
-  assert.match(text, /TOTAL▲/);
+  assert.match(text, /SENT\+RECV▲/);
   assert.deepEqual(tablePids(text), [2222, 1, 590, 611, 733, 4242, 812, 5310, 5201]);
   await t.press('p');
   assert.match(t.text(), /PID▲/);
@@ -169,7 +169,13 @@ test('one render per refresh and per key that changes something, none for other 
   await t.press('x', 'Z', KEYS.ctrlC.replace('\x03', '\x07'));
   assert.equal(renders, 2);
   t.app.update(demoSnapshot(T0 + 1000));
+  assert.equal(renders, 2, 'a refresh that changes nothing on screen is not drawn');
+  const busier = demoProcesses();
+  busier[0]!.sentRate *= 2;
+  t.app.update(snapshot(busier, T0 + 2000));
   assert.equal(renders, 3);
+  await t.press('pr'); // one read from the terminal, two keys
+  assert.equal(renders, 4, 'keys that arrive together make one frame');
   t.close();
 });
 

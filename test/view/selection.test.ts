@@ -2,34 +2,34 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { moveSelection, reconcileSelection, scrollOffset, type Selection } from '../../src/core/view/selection.js';
 
-test('the selection is found by pid after the rows reorder', () => {
-  const s = reconcileSelection([9, 8, 7, 6], { pid: 7, index: 0, offset: 0 }, 10);
-  assert.deepEqual(s, { pid: 7, index: 2, offset: 0 });
+test('the selection is found by key after the rows reorder', () => {
+  const s = reconcileSelection([9, 8, 7, 6], { key: 7, index: 0, offset: 0 }, 10);
+  assert.deepEqual(s, { key: 7, index: 2, offset: 0 });
 });
 
 test('a vanished pid leaves the selection at the same position (clamped)', () => {
-  assert.deepEqual(reconcileSelection([1, 2, 3], { pid: 99, index: 1, offset: 0 }, 10), { pid: 2, index: 1, offset: 0 });
-  assert.deepEqual(reconcileSelection([1], { pid: 99, index: 5, offset: 3 }, 10), { pid: 1, index: 0, offset: 0 });
-  assert.deepEqual(reconcileSelection([], { pid: 99, index: 5, offset: 3 }, 10), { pid: null, index: 0, offset: 0 });
+  assert.deepEqual(reconcileSelection([1, 2, 3], { key: 99, index: 1, offset: 0 }, 10), { key: 2, index: 1, offset: 0 });
+  assert.deepEqual(reconcileSelection([1], { key: 99, index: 5, offset: 3 }, 10), { key: 1, index: 0, offset: 0 });
+  assert.deepEqual(reconcileSelection([], { key: 99, index: 5, offset: 3 }, 10), { key: null, index: 0, offset: 0 });
 });
 
 test('moves scroll to keep the selection visible', () => {
   const pids = Array.from({ length: 20 }, (_, i) => i + 1);
-  let s: Selection = { pid: 1, index: 0, offset: 0 };
+  let s: Selection<number> = { key: 1, index: 0, offset: 0 };
   s = moveSelection(pids, s, 'end', 5);
-  assert.deepEqual(s, { pid: 20, index: 19, offset: 15 });
+  assert.deepEqual(s, { key: 20, index: 19, offset: 15 });
   s = moveSelection(pids, s, 'pageUp', 5);
-  assert.deepEqual(s, { pid: 16, index: 15, offset: 15 });
+  assert.deepEqual(s, { key: 16, index: 15, offset: 15 });
   s = moveSelection(pids, s, 'up', 5);
-  assert.deepEqual(s, { pid: 15, index: 14, offset: 14 });
+  assert.deepEqual(s, { key: 15, index: 14, offset: 14 });
   s = moveSelection(pids, s, 'home', 5);
-  assert.deepEqual(s, { pid: 1, index: 0, offset: 0 });
+  assert.deepEqual(s, { key: 1, index: 0, offset: 0 });
   s = moveSelection(pids, s, 'up', 5);
-  assert.deepEqual(s, { pid: 1, index: 0, offset: 0 });
+  assert.deepEqual(s, { key: 1, index: 0, offset: 0 });
   s = moveSelection(pids, s, 'pageDown', 5);
-  assert.deepEqual(s, { pid: 5, index: 4, offset: 0 });
+  assert.deepEqual(s, { key: 5, index: 4, offset: 0 });
   s = moveSelection(pids, s, 'down', 5);
-  assert.deepEqual(s, { pid: 6, index: 5, offset: 1 });
+  assert.deepEqual(s, { key: 6, index: 5, offset: 1 });
 });
 
 test('list scrolling without a selection stays within the list', () => {

@@ -5,6 +5,7 @@ import { filterProcesses, matchesFilter } from '../../src/core/view/filter.js';
 import { lineText } from '../../src/core/view/line.js';
 import { processColumns, processHeader, processRow, programText } from '../../src/core/view/process-table.js';
 import { pressSortKey, sortMarker, sortProcesses, type SortState } from '../../src/core/view/sort.js';
+import { processRowOf } from '../../src/core/view/rows.js';
 import { conn, demoProcesses, proc } from '../ui/fixture.js';
 
 const style = { units: 'bytes' as const, utf8: true, ascii: false };
@@ -13,7 +14,7 @@ test('columns fill the width exactly at 80, 100, 120 and 200 cells', () => {
   for (const w of [60, 80, 100, 120, 200]) {
     const cols = processColumns(w);
     assert.equal(cols.reduce((a, c) => a + c.width, 0) + cols.length - 1, w, `width ${w}`);
-    for (const p of demoProcesses()) assert.equal([...lineText(processRow(p, cols, 1e9, style))].length, w);
+    for (const p of demoProcesses()) assert.equal([...lineText(processRow(processRowOf(p), cols, 1e9, style))].length, w);
   }
   assert.deepEqual(processColumns(80).map((c) => c.id), ['pid', 'user', 'name', 'sent', 'received', 'bar', 'conns']);
   assert.deepEqual(processColumns(120).map((c) => c.id), ['pid', 'user', 'name', 'sent', 'received', 'bar', 'sentAlt', 'receivedAlt', 'conns']);

@@ -10,15 +10,19 @@ export interface HeaderInfo {
   hostname: string;
   paused: boolean;
   units: Units;
-  /** Rows shown after the filter, and processes in the snapshot. */
-  shown: number;
-  total: number;
+  /** What the list counts: "12 processes", "3 of 12 processes", "4 programs". */
+  count: string;
+  /** How rows are grouped, when they are. */
+  grouping: string | null;
+  /** Set once a replayed capture has been read to its end. */
+  ended: boolean;
   utf8: boolean;
 }
 
 export function headerLines(s: Snapshot | null, info: HeaderInfo, width: number): Line[] {
   const first: Line[] = [[seg('bwtop', 'head'), seg(' '), seg(sanitizeText(info.hostname, info.utf8), 'name')]];
   if (info.paused) first.push([seg('[PAUSED]', 'warn')]);
+  if (info.ended) first.push([seg('[capture ended: replay finished, q quits]', 'warn')]);
   if (!s) {
     first.push([seg('waiting for the first refresh', 'dim')]);
     return [fitLine(joinParts(first, width), width), fitLine([], width)];
@@ -39,7 +43,8 @@ export function headerLines(s: Snapshot | null, info: HeaderInfo, width: number)
     [seg('sent ', 'head'), seg(formatRate(t.sentRate, rate), 'sent')],
     [seg('received ', 'head'), seg(formatRate(t.receivedRate, rate), 'received')],
     [seg('since start ', 'head'), seg(`${formatBytes(t.sentTotal)} sent, ${formatBytes(t.receivedTotal)} received`)],
-    [seg(info.shown === info.total ? `${info.total} processes` : `${info.shown} of ${info.total} processes`, 'head')],
+    [seg(info.count, 'head')],
+    ...(info.grouping ? [[seg('grouped by ', 'head'), seg(info.grouping)]] : []),
     [seg('units ', 'head'), seg(unitsLabel(info.units))],
   ];
   return [fitLine(joinParts(first, width), width), fitLine(joinParts(second, width), width)];

@@ -1,15 +1,15 @@
 // The process table: which columns fit the terminal width, the title row with the sort marker,
 // and one line per process. Every line is exactly the table width.
 
-import type { ProcessStats } from '../model.js';
 import { renderBar } from './bar.js';
 import { seg, type Line, type Role } from './line.js';
+import type { Row } from './rows.js';
 import { sanitizeText } from './sanitize.js';
 import { receivedValue, sentValue, sortMarker, type SortKey, type SortState } from './sort.js';
 import { formatBytes, formatRate, type Units } from './units.js';
 import { fitLeft, fitRight, textWidth, truncate } from './width.js';
 
-export type ColumnId = 'pid' | 'user' | 'name' | 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt' | 'conns';
+export type ColumnId = 'pid' | 'user' | 'name' | 'container' | 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt' | 'conns';
 
 export interface Column {
   id: ColumnId;
@@ -28,8 +28,13 @@ export interface TableStyle {
 const NUM = 11; // "1023.9 KiB/s" never exceeds 11 cells ("12.5 Mbit/s")
 const ALT_MIN_WIDTH = 110; // below this the second pair of numbers (totals or rates) is left out
 
-/** Lays the columns out for `width` cells; name and bar share what is left. */
-export function processColumns(width: number): Column[] {
+const CONTAINER_W = 14;
+
+/**
+ * Lays the columns out for `width` cells; name and bar share what is left. The CONTAINER column
+ * is there on wide terminals, and from 100 cells when some row runs in a container.
+ */
+export function processColumns(width: number, containers = false): Column[] {
   const fixed: Column[] = [
     { id: 'pid', width: 7, align: 'right' },
     { id: 'user', width: 8, align: 'left' },
@@ -39,6 +44,7 @@ export function processColumns(width: number): Column[] {
     { id: 'receivedAlt', width: NUM, align: 'right' },
     { id: 'conns', width: 4, align: 'right' },
   ];
+  if (width >= 150 || (containers && width >= 100)) fixed.push({ id: 'container', width: CONTAINER_W, align: 'left' });
   let cols = width >= ALT_MIN_WIDTH ? fixed : fixed.filter((c) => c.id !== 'sentAlt' && c.id !== 'receivedAlt');
   const flexFor = (cs: Column[], n: number): number =>
     width - cs.reduce((w, c) => w + c.width, 0) - (cs.length + n - 1);
@@ -54,7 +60,7 @@ export function processColumns(width: number): Column[] {
     nameW = Math.max(1, flex + 1);
     barW = 0;
   }
-  const order: ColumnId[] = ['pid', 'user', 'name', 'sent', 'received', 'bar', 'sentAlt', 'receivedAlt', 'conns'];
+  const order: ColumnId[] = ['pid', 'user', 'name', 'container', 'sent', 'received', 'bar', 'sentAlt', 'receivedAlt', 'conns'];
   const all: Column[] = [...cols, { id: 'name', width: nameW, align: 'left' }];
   if (barW > 0) all.push({ id: 'bar', width: barW, align: 'left' });
   return order.flatMap((id) => all.filter((c) => c.id === id));
@@ -68,20 +74,32 @@ function title(id: ColumnId, units: Units): string {
     case 'name': return 'PROGRAM';
     case 'sent': return alt ? 'SENT TOTAL' : 'SENT';
     case 'received': return alt ? 'RECV TOTAL' : 'RECEIVED';
-    case 'bar': return 'TOTAL';
+    case 'container': return 'CONTAINER';
+    case 'bar': return 'SENT+RECV';
     case 'sentAlt': return alt ? 'SENT' : 'SENT TOTAL';
     case 'receivedAlt': return alt ? 'RECEIVED' : 'RECV TOTAL';
     case 'conns': return 'CONN';
   }
 }
 
-const SORT_COLUMN: Record<SortKey, ColumnId> = {
+export const SORT_COLUMN: Record<SortKey, ColumnId> = {
   sent: 'sent',
   received: 'received',
   total: 'bar',
   pid: 'pid',
   name: 'name',
 };
+
+/** The sort a click on a column's heading picks, or null for columns that do not sort. */
+export function columnSort(id: ColumnId): SortKey | null {
+  switch (id) {
+    case 'pid': case 'name': return id;
+    case 'sent': case 'sentAlt': return 'sent';
+    case 'received': case 'receivedAlt': return 'received';
+    case 'bar': return 'total';
+    default: return null;
+  }
+}
 
 function join(cells: Line[]): Line {
   return cells.flatMap((c, i) => (i === 0 ? c : [seg(' '), ...c]));
@@ -103,11 +121,11 @@ export function processHeader(cols: Column[], sort: SortState, style: TableStyle
 }
 
 /** The value the bar shows and is scaled by: sent + received (rates, or totals in total mode). */
-export function barValue(p: ProcessStats, units: Units): number {
+export function barValue(p: Row, units: Units): number {
   return sentValue(p, units) + receivedValue(p, units);
 }
 
-export function barScale(rows: readonly ProcessStats[], units: Units): number {
+export function barScale(rows: readonly Row[], units: Units): number {
   return rows.reduce((m, p) => Math.max(m, barValue(p, units)), 0);
 }
 
@@ -131,10 +149,10 @@ export function programText(name: string, cmdline: string): [string, string] {
   return [name, cmd === name ? '' : cmd];
 }
 
-/** One process row. `barMax` is barScale() of the rows on screen. */
-export function processRow(p: ProcessStats, cols: Column[], barMax: number, style: TableStyle): Line {
+/** One row (process, program entry or group). `barMax` is barScale() of the rows on screen. */
+export function processRow(p: Row, cols: Column[], barMax: number, style: TableStyle): Line {
   const ell = style.ascii ? '~' : '…';
-  const exited = p.exitedAtMs !== 0;
+  const exited = p.exited;
   const role = (r: Role): Role => (exited ? 'dim' : r);
   const u = style.units;
   return join(
@@ -142,15 +160,25 @@ export function processRow(p: ProcessStats, cols: Column[], barMax: number, styl
       const fit = (t: string): string => (c.align === 'right' ? fitRight(t, c.width, ell) : fitLeft(t, c.width, ell));
       switch (c.id) {
         case 'pid':
-          return [seg(fit(String(p.pid)), role('text'))];
+          return [seg(fit(p.pid === null ? '-' : String(p.pid)), role('text'))];
         case 'user':
           return [seg(fit(sanitizeText(p.user, style.utf8)), role('text'))];
         case 'name': {
           const [name, args] = programText(sanitizeText(p.name, style.utf8), sanitizeText(p.cmdline, style.utf8));
           const shown = truncate(name, c.width, ell);
-          const rest = c.width - textWidth(shown);
-          const tail = args && rest > 2 ? fitLeft(` ${args}`, rest, ell) : ' '.repeat(rest);
-          return [seg(shown, role('name')), seg(tail, role('text'))];
+          let rest = c.width - textWidth(shown);
+          const out: Line = [seg(shown, role('name'))];
+          if (p.tag && rest > 2) {
+            const tag = truncate(` ${p.tag}`, rest, ell);
+            out.push(seg(tag, 'dim'));
+            rest -= textWidth(tag);
+          }
+          out.push(seg(args && rest > 2 ? fitLeft(` ${args}`, rest, ell) : ' '.repeat(rest), role('text')));
+          return out;
+        }
+        case 'container': {
+          const where = p.container ?? (p.groupKind === 'unit' ? p.unit : null) ?? '-';
+          return [seg(fit(sanitizeText(where, style.utf8)), role('text'))];
         }
         case 'sent':
           return [seg(fit(rateOrTotal(p.sentTotal, p.sentRate, u, true)), role('sent'))];

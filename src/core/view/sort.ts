@@ -2,7 +2,6 @@
 // smallest first; pressing the key of the current sort reverses it. Ties are broken by pid so rows
 // with equal values keep one order from refresh to refresh instead of jumping around.
 
-import type { ProcessStats } from '../model.js';
 import type { Units } from './units.js';
 
 export type SortKey = 'sent' | 'received' | 'total' | 'pid' | 'name';
@@ -38,7 +37,18 @@ export function receivedValue(p: { receivedRate: number; receivedTotal: number }
   return units === 'total' ? p.receivedTotal : p.receivedRate;
 }
 
-function compareBy(key: SortKey, units: Units, a: ProcessStats, b: ProcessStats): number {
+/** What sorting reads of a row (processes, program entries and groups alike). */
+export interface Sortable {
+  key?: string;
+  pid: number | null;
+  name: string;
+  sentRate: number;
+  sentTotal: number;
+  receivedRate: number;
+  receivedTotal: number;
+}
+
+function compareBy(key: SortKey, units: Units, a: Sortable, b: Sortable): number {
   switch (key) {
     case 'sent':
       return sentValue(a, units) - sentValue(b, units);
@@ -47,7 +57,8 @@ function compareBy(key: SortKey, units: Units, a: ProcessStats, b: ProcessStats)
     case 'total':
       return sentValue(a, units) + receivedValue(a, units) - (sentValue(b, units) + receivedValue(b, units));
     case 'pid':
-      return a.pid - b.pid;
+      // Rows without a pid (program entries, groups) come after those with one.
+      return (a.pid ?? Infinity) - (b.pid ?? Infinity) || 0;
     case 'name': {
       // Case-insensitive first so "Xorg" sorts among the x's; raw order only splits exact ties.
       const x = a.name.toLowerCase();
@@ -57,10 +68,18 @@ function compareBy(key: SortKey, units: Units, a: ProcessStats, b: ProcessStats)
   }
 }
 
+function tieBreak(a: Sortable, b: Sortable): number {
+  const d = (a.pid ?? Infinity) - (b.pid ?? Infinity);
+  if (d) return d;
+  const x = a.key ?? a.name;
+  const y = b.key ?? b.name;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** A sorted copy; the input is not modified. */
-export function sortProcesses(list: readonly ProcessStats[], state: SortState, units: Units): ProcessStats[] {
+export function sortProcesses<T extends Sortable>(list: readonly T[], state: SortState, units: Units): T[] {
   const sign = isDescending(state) ? -1 : 1;
-  return [...list].sort((a, b) => sign * compareBy(state.key, units, a, b) || a.pid - b.pid);
+  return [...list].sort((a, b) => sign * (compareBy(state.key, units, a, b) || 0) || tieBreak(a, b));
 }
 
 /** The marker shown after the sorted column's title. */
