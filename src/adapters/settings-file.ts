@@ -63,7 +63,11 @@ export function writeSettingsText(path: string, text: string, env: NodeJS.Proces
     renameSync(tmp, path);
     return null;
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself could not be made: there is no temporary file to remove.
+    }
     return `cannot save settings to ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
   }
 }

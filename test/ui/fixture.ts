@@ -52,6 +52,8 @@ export interface ProcSpec {
   startTime?: number;
   /** Seconds of traffic behind the totals (default 30). */
   age?: number;
+  container?: string | null;
+  unit?: string | null;
 }
 
 export function proc(s: ProcSpec): ProcessStats {
@@ -73,8 +75,8 @@ export function proc(s: ProcSpec): ProcessStats {
     exe: `/usr/bin/${s.name}`,
     programKey: `/usr/bin/${s.name}\u0000${s.name}\u0000${s.user && s.user !== 'root' ? 1000 : 0}`,
     ppid: 1,
-    container: null,
-    unit: null,
+    container: s.container ?? null,
+    unit: s.unit ?? null,
     netns: null,
     connections: s.connections ?? [],
     sentHistory: history(s.sentRate, s.pid),

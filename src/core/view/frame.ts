@@ -12,7 +12,7 @@ import { HELP_ROWS, helpLines } from './help.js';
 import { dialogLines, processes } from './kill-dialog.js';
 import { fitLine, seg, type Line } from './line.js';
 import { barScale, columnSort, processColumns, processHeader, processRow, type TableStyle } from './process-table.js';
-import { scopeRows, type Row } from './rows.js';
+import { rowsOf, scopeRows, type Row } from './rows.js';
 import { sanitizeText } from './sanitize.js';
 import { screenLayout } from './screen-layout.js';
 import { detailRow, rowsNow, type ScreenState, type Size } from './screen-state.js';
@@ -61,7 +61,9 @@ function countText(st: ScreenState, shown: number): string {
   // Rows are processes unless program entries or groups are among them.
   const plain = all.every((r) => r.kind === 'process');
   const [o, m] = plain ? ['process', 'processes'] : [one, many];
-  return shown === total ? plural(total, o, m) : `${shown} of ${plural(total, o, m)}`;
+  const text = shown === total ? plural(total, o, m) : `${shown} of ${plural(total, o, m)}`;
+  const group = st.view.scope === null ? null : rowsOf(st.shown, st.view.grouping).find((r) => r.key === st.view.scope);
+  return group ? `${text} of ${sanitizeText(group.name, true)}` : text;
 }
 
 function centred(kind: Overlay['kind'], title: string, size: Size, w: number, h: number, lines: (inner: number) => Line[]): Overlay {

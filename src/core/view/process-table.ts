@@ -44,8 +44,11 @@ export function processColumns(width: number, containers = false): Column[] {
     { id: 'receivedAlt', width: NUM, align: 'right' },
     { id: 'conns', width: 4, align: 'right' },
   ];
-  if (width >= 150 || (containers && width >= 100)) fixed.push({ id: 'container', width: CONTAINER_W, align: 'left' });
-  let cols = width >= ALT_MIN_WIDTH ? fixed : fixed.filter((c) => c.id !== 'sentAlt' && c.id !== 'receivedAlt');
+  const container = width >= 150 || (containers && width >= 100);
+  if (container) fixed.push({ id: 'container', width: CONTAINER_W, align: 'left' });
+  // The container column takes the room of the second pair of numbers until there is room for both.
+  const alt = width >= (container ? 150 : ALT_MIN_WIDTH);
+  let cols = alt ? fixed : fixed.filter((c) => c.id !== 'sentAlt' && c.id !== 'receivedAlt');
   const flexFor = (cs: Column[], n: number): number =>
     width - cs.reduce((w, c) => w + c.width, 0) - (cs.length + n - 1);
   // Narrow terminals give up the user, then the connection count, before the name gets too short.

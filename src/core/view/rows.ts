@@ -76,7 +76,7 @@ function groupRow(key: string, kind: GroupKind, name: string, members: Row[]): R
   const tag = kind === 'program' ? `×${pids.length}` : kind === 'container' ? `×${pids.length} (container)` : `×${pids.length}`;
   return {
     key, kind: 'group', groupKind: kind, pid: null, pids, startTime: 0, programKey: key, name, tag,
-    cmdline: kind === 'program' ? first.cmdline : '', user: users.size === 1 ? first.user : '*',
+    cmdline: '', user: users.size === 1 ? first.user : '*',
     container: kind === 'container' ? name : kind === 'program' ? first.container : null,
     unit: kind === 'unit' ? name : null,
     sent: sum((r) => r.sent), received: sum((r) => r.received),
@@ -107,9 +107,9 @@ export function rowsOf(s: Snapshot | null, grouping: Grouping): Row[] {
   const plain = [...s.processes.map(processRowOf), ...s.programs.map(programRowOf)];
   if (grouping === 'process') return plain;
   if (grouping === 'program') {
-    // A program with one process stays that process's row; two or more become a group.
+    // A program with one row stays that row; two or more become a group.
     return [...gather(plain, (r) => r.programKey)].map(([k, members]) =>
-      members.length === 1 && members[0]!.kind === 'process' ? members[0]! : groupRow(`gp:${k}`, 'program', members[0]!.name, members),
+      members.length === 1 ? members[0]! : groupRow(`gp:${k}`, 'program', members[0]!.name, members),
     );
   }
   return [...gather(plain, (r) => (r.container !== null ? `c:${r.container}` : r.unit !== null ? `u:${r.unit}` : 'h'))].map(([k, members]) =>
