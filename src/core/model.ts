@@ -110,6 +110,8 @@ export interface Snapshot {
     malformed: number;
     duplicates: number; // the same packet seen on a second captured interface, counted once
     notIp: number;
+    /** Local IP bytes by captured interface since start (a packet seen on two counts on the first). */
+    byInterface?: Array<{ name: string; sentTotal: number; receivedTotal: number }>;
   };
   /** Everything local, whatever process: for the header and its chart. */
   totals: DirectionTotals & { sentRate: number; receivedRate: number; sentHistory: number[]; receivedHistory: number[] };

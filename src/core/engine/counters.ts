@@ -38,6 +38,9 @@ export class Counters {
   totalReceived = 0;
   totalSentReported = 0;
   totalReceivedReported = 0;
+  /** Local bytes by captured interface (index as in the interface list), for the exporter. */
+  ifSent = new Float64Array(0);
+  ifReceived = new Float64Array(0);
   readonly sentHistory = new History();
   readonly receivedHistory = new History();
   readonly unknown: Record<UnknownProto, DirectionCounter> = {

@@ -48,6 +48,8 @@ export class Engine {
     this.resolver = new Resolver(opts.proc, this.registry, opts.readTables);
     this.multiInterface = opts.interfaces.length > 1;
     this.onPending = opts.onPending ?? (() => {});
+    this.counters.ifSent = new Float64Array(opts.interfaces.length);
+    this.counters.ifReceived = new Float64Array(opts.interfaces.length);
     this.state = { windowIntervals, intervalIndex: 0, intervalMs: opts.intervalMs };
   }
 
@@ -75,8 +77,14 @@ export class Engine {
       c.forwardedBytes += len;
       return;
     }
-    if (srcLocal) c.totalSent += len;
-    if (dstLocal) c.totalReceived += len;
+    if (srcLocal) {
+      c.totalSent += len;
+      c.ifSent[ifIndex]! += len;
+    }
+    if (dstLocal) {
+      c.totalReceived += len;
+      c.ifReceived[ifIndex]! += len;
+    }
     if (result === DECODED_IP || (p.proto !== PROTO_TCP && p.proto !== PROTO_UDP)) {
       c.addUnknown(p.proto, srcLocal ? len : 0, dstLocal ? len : 0);
       return;

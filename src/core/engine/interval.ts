@@ -91,6 +91,7 @@ export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropp
       malformed: c.malformed,
       duplicates: c.duplicates,
       notIp: c.notIp,
+      byInterface: interfaces.map((name, i) => ({ name, sentTotal: c.ifSent[i] ?? 0, receivedTotal: c.ifReceived[i] ?? 0 })),
     },
     totals: {
       sent: sentNow,
