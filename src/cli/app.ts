@@ -8,6 +8,7 @@ import type { LiveOptions } from './args.js';
 import { runReplay } from './replay-driver.js';
 import { runLive } from './live-driver.js';
 import { UserError } from './io.js';
+import type { SocketView } from '../core/export/socket-view.js';
 
 /** Where snapshots go: NDJSON lines, the screen, or the exporter. */
 export interface Sink {
@@ -19,6 +20,8 @@ export interface Sink {
   /** After a replay ends, wait for `done` (the screen stays up until q) instead of exiting. */
   readonly holdAfterReplay: boolean;
   close(): void;
+  /** Live mode: called once, when the capture is open, with the engine's live socket tables. */
+  attachTables?(view: SocketView): void;
 }
 
 export interface AppDeps {

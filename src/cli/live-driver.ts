@@ -10,6 +10,7 @@ import { checkInterfaces, type AppDeps, type Sink, type StopRequest } from './ap
 import type { LiveOptions } from './args.js';
 import { UserError } from './io.js';
 import { refreshLocalAddresses } from './engine-setup.js';
+import { engineSocketView } from '../core/export/socket-view.js';
 
 /** Processes read per resolver pass during a full fd scan, so one pass stays short. */
 const PIDS_PER_PASS = 128;
@@ -128,6 +129,8 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     for (const c of captures) c.close();
     throw err;
   }
+
+  sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
 
   // Learn every existing socket's owner in the background, so old connections resolve at once.
   resolver.owners.startFullScan();
