@@ -2,6 +2,7 @@
 // command word found wherever it stands, and the live modes' values checked into LiveOptions.
 import { findCommand, helpText, parseOptions, type CommandSpec, type OptionSpec, type ParsedOptions } from './option-parser.js';
 import { UserError } from './io.js';
+import { EXPORT_INTRO, EXPORT_OPTIONS } from './export-options.js';
 
 export interface LiveOptions {
   interfaces: string[]; // empty: every interface that is up
@@ -65,18 +66,8 @@ Capturing needs root (or the capabilities the README lists).
 
 export const EXPORT_SPEC: CommandSpec = {
   name: 'export',
-  intro: `Usage: bwtop export [options]
-
-Serve Prometheus metrics of the live capture at http://HOST:PORT/metrics.
-`,
-  options: {
-    listen: {
-      value: 'HOST:PORT', needs: 'an address, e.g. --listen 127.0.0.1:9816',
-      help: 'address to serve on (default 127.0.0.1:9816; [::1]:PORT for IPv6)',
-    },
-    ...CAPTURE_OPTIONS,
-    help: HELP_OPTION,
-  },
+  intro: EXPORT_INTRO,
+  options: { ...EXPORT_OPTIONS, ...CAPTURE_OPTIONS, help: HELP_OPTION },
 };
 
 /** Checked by connections-args.ts; here so every command's options are known when finding the command. */

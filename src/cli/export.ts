@@ -1,46 +1,84 @@
-// `bwtop export --listen HOST:PORT`: the live engine behind a Prometheus /metrics page.
-import { createServer } from 'node:http';
-import type { Snapshot } from '../core/model.js';
-import { prometheusText } from '../core/export/prometheus.js';
-import { EXPORT_HELP, parseLiveArgs } from './args.js';
+// `bwtop export`: the live engine behind an HTTP server with /metrics (Prometheus, through
+// prom-client) and /connections (the socket list from the live tables). The port is bound
+// first (a busy port fails at once), the capture opened next (a missing privilege fails before
+// anything is announced), and only then "serving" is printed.
+import { readFileSync } from 'node:fs';
+import { startHttpServer, type Reply, type Route } from '../adapters/http-server.js';
+import { connectionsPage } from '../core/export/connections-page.js';
+import type { SocketView } from '../core/export/socket-view.js';
 import { run, type Sink } from './app.js';
+import { EXPORT_HELP } from './args.js';
+import { parseExportArgs, parseListen } from './export-args.js';
+import { DEFAULT_LISTEN } from './export-options.js';
+import { ExportMetrics } from './export-metrics.js';
 import { realDeps } from './real-deps.js';
 import { UserError, type CliIo } from './io.js';
 
-export const DEFAULT_LISTEN = '127.0.0.1:9816';
+/** The header that says how old the socket tables behind /connections are. */
+export const TABLES_AGE_HEADER = 'x-bwtop-tables-age-ms';
 
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UserError(`invalid --listen "${text}": give HOST:PORT, e.g. 127.0.0.1:9816 or [::1]:9816`);
-  }
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 export async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const o = parseLiveArgs(args, 'export');
+  const o = parseExportArgs(args);
   if (o.help) {
     io.stdout.write(EXPORT_HELP);
     return 0;
   }
   const { host, port } = parseListen(o.listen ?? DEFAULT_LISTEN);
-  let latest: Snapshot | null = null;
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics' && req.url !== '/') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; metrics are at /metrics\n');
-      return;
-    }
-    const body = latest ? prometheusText(latest) : '';
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+  const deps = realDeps(o.procRoot);
+  const metrics = new ExportMetrics(version(), o.perPid);
+  let view: SocketView | null = null;
+  let tablesReadMs = 0;
+
+  const routes = new Map<string, Route>();
+  routes.set('/metrics', async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.page() }));
+  if (o.connections) {
+    routes.set('/connections', (query): Reply => {
+      if (view === null) {
+        return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
+      }
+      const a = connectionsPage(view, query);
+      if (a.status === 400) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: a.error + '\n' };
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'last-modified': new Date(tablesReadMs).toUTCString(),
+          [TABLES_AGE_HEADER]: String(Math.max(0, Date.now() - tablesReadMs)),
+        },
+        body: a.body,
+      };
+    });
+  }
+  const server = await startHttpServer(host, port, routes).catch((err: Error) => {
+    throw new UserError(err.message, 1);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new UserError(`cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}; choose another with --listen`, 1)),
-    );
-    server.listen(port, host, resolve);
-  });
-  io.stderr.write(`bwtop: serving metrics on http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics\n`);
-  const sink: Sink = { update: (s) => (latest = s), holdAfterReplay: false, close: () => server.close() };
-  return run(realDeps(o.procRoot), o, sink);
+  const announce = (): void => {
+    const paths = o.connections ? ` and http://${server.address}/connections` : '';
+    io.stderr.write(`bwtop: serving metrics on http://${server.address}/metrics${paths}\n`);
+  };
+  const sink: Sink = {
+    update(s) {
+      metrics.update(s);
+      tablesReadMs = Date.now(); // the live driver re-reads every socket table just before each snapshot
+    },
+    holdAfterReplay: false,
+    close() {}, // the server closes below, after run() returns
+    attachTables(v) {
+      view = v;
+      tablesReadMs = Date.now();
+      announce();
+    },
+  };
+  if (o.replay !== null) announce(); // no capture to open
+  try {
+    return await run(deps, o, sink);
+  } finally {
+    await server.close();
+  }
 }

@@ -1,0 +1,99 @@
+// The exporter's /metrics page through prom-client: bwtop's series fed from each snapshot, plus
+// prom-client's default metrics of the bwtop process itself. prom-client escapes label values
+// (backslash, double quote, newline), so a hostile process name cannot forge a series.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Snapshot } from '../core/model.js';
+import { SeriesBook, type SeriesChanges } from '../core/export/series-book.js';
+
+/**
+ * prom-client samples event-loop delay with a timer; its default (10 ms) wakes bwtop 100 times a
+ * second for a number nobody reads at that resolution. Once a second is plenty.
+ */
+const EVENT_LOOP_SAMPLE_MS = 1000;
+
+type Pair = { sent: Counter<string>; received: Counter<string> };
+
+export class ExportMetrics {
+  readonly registry = new Registry();
+  private readonly book: SeriesBook;
+  private readonly program: Pair;
+  private readonly process: Pair | null;
+  private readonly iface: Pair;
+  private readonly host: Pair;
+  private readonly unknown: Pair;
+  private readonly capture: Record<'packets' | 'dropped' | 'duplicates' | 'malformed', Counter<string>>;
+  private readonly pending: Gauge<string>;
+  /** Engine totals as last reported: counters are advanced by the difference. */
+  private readonly reported = new Map<string, number>();
+
+  constructor(version: string, perPid: boolean) {
+    const r = this.registry;
+    this.book = new SeriesBook(perPid);
+    const pair = (what: string, help: string, labelNames: string[]): Pair => ({
+      sent: new Counter({ name: `bwtop_${what}sent_bytes_total`, help: `IP bytes sent ${help}.`, labelNames, registers: [r] }),
+      received: new Counter({ name: `bwtop_${what}received_bytes_total`, help: `IP bytes received ${help}.`, labelNames, registers: [r] }),
+    });
+    this.program = pair('program_', 'by every process of the program since the exporter started; kept after they exit, removed after an hour idle', ['program', 'user', 'container']);
+    this.process = perPid
+      ? pair('process_', 'by the process since the exporter started; removed five minutes after it exits', ['pid', 'program', 'user', 'container'])
+      : null;
+    this.iface = pair('interface_', 'by this host through the captured interface', ['interface']);
+    this.host = pair('', 'by this host (every captured local byte, whatever process)', []);
+    this.unknown = pair('unknown_', 'by this host that could not be tied to a process', ['proto']);
+    const counter = (name: string, help: string): Counter<string> => new Counter({ name, help, registers: [r] });
+    this.capture = {
+      packets: counter('bwtop_capture_packets_total', 'Packets captured and accounted.'),
+      dropped: counter('bwtop_capture_dropped_packets_total', 'Packets the kernel or libpcap dropped before bwtop saw them.'),
+      duplicates: counter('bwtop_capture_duplicate_packets_total', 'Packets seen on a second captured interface, counted once.'),
+      malformed: counter('bwtop_capture_malformed_packets_total', 'Packets with malformed headers, skipped.'),
+    };
+    this.pending = new Gauge({ name: 'bwtop_pending_bytes', help: 'Bytes still waiting for their owner to be found.', registers: [r] });
+    new Gauge({
+      name: 'bwtop_build_info', help: 'bwtop version and Node.js version; always 1.',
+      labelNames: ['version', 'nodejs'], registers: [r],
+    }).set({ version, nodejs: process.version }, 1);
+    collectDefaultMetrics({ register: r, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  }
+
+  update(s: Snapshot): void {
+    const ch = this.book.update(s);
+    apply(this.program, ch.programs);
+    if (this.process) apply(this.process, ch.processes);
+    apply(this.iface, ch.interfaces);
+    this.advance(this.host.sent, 'sent', {}, s.totals.sentTotal);
+    this.advance(this.host.received, 'received', {}, s.totals.receivedTotal);
+    for (const proto of ['tcp', 'udp', 'other'] as const) {
+      const u = s.unknown.byProto[proto];
+      this.advance(this.unknown.sent, `unknown sent ${proto}`, { proto }, u.sentTotal);
+      this.advance(this.unknown.received, `unknown received ${proto}`, { proto }, u.receivedTotal);
+    }
+    for (const k of ['packets', 'dropped', 'duplicates', 'malformed'] as const) this.advance(this.capture[k], k, {}, s.capture[k]);
+    this.pending.set(s.pendingBytes);
+  }
+
+  /** The page, in the Prometheus text format. */
+  async page(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private advance(c: Counter<string>, key: string, labels: Record<string, string>, total: number): void {
+    const delta = total - (this.reported.get(key) ?? 0);
+    if (delta > 0 || !this.reported.has(key)) c.inc(labels, Math.max(0, delta));
+    this.reported.set(key, Math.max(total, this.reported.get(key) ?? 0));
+  }
+}
+
+function apply(p: Pair, ch: SeriesChanges): void {
+  for (const l of ch.removed) {
+    p.sent.remove(l);
+    p.received.remove(l);
+  }
+  for (const a of ch.add) {
+    p.sent.inc(a.labels, a.sent);
+    p.received.inc(a.labels, a.received);
+  }
+}

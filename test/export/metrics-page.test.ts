@@ -1,0 +1,84 @@
+// The exporter's page for the recorded loopback session: exact per-program counters, host
+// totals, the unknown bucket, no pid label unless asked, and label escaping (by prom-client)
+// that a hostile process name cannot break out of.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { run, type Sink } from '../../src/cli/app.js';
+import { parseLiveArgs } from '../../src/cli/args.js';
+import { realDeps } from '../../src/cli/real-deps.js';
+import { ExportMetrics } from '../../src/cli/export-metrics.js';
+import type { Snapshot } from '../../src/core/model.js';
+import { emptySnapshot, processStats } from './snapshots.js';
+
+const SESSION = fileURLToPath(new URL('../../../fixtures/session/loopback-web', import.meta.url));
+
+async function sessionSnapshots(): Promise<Snapshot[]> {
+  const snaps: Snapshot[] = [];
+  const sink: Sink = { update: (s) => snaps.push(s), holdAfterReplay: false, close() {} };
+  const proc = join(SESSION, 'proc');
+  await run(realDeps(proc), parseLiveArgs(['--replay', join(SESSION, 'capture.pcap'), '--proc-root', proc], 'live'), sink);
+  return snaps;
+}
+
+function samples(page: string, name: string): string[] {
+  return page.split('\n').filter((l) => l.startsWith(name + '{') || l.startsWith(name + ' '));
+}
+
+test('the page carries every program counter, host totals and the unknown bucket of the session', async () => {
+  const m = new ExportMetrics('9.9.9', false);
+  const snaps = await sessionSnapshots();
+  for (const s of snaps) m.update(s);
+  const page = await m.page();
+  // Totals per program, as the replay tests established from the capture with tcpdump.
+  assert.ok(samples(page, 'bwtop_program_sent_bytes_total').includes('bwtop_program_sent_bytes_total{program="web-srv",user="root",container=""} 361088'));
+  assert.ok(samples(page, 'bwtop_program_received_bytes_total').includes('bwtop_program_received_bytes_total{program="up-srv",user="nobody",container=""} 200476'));
+  assert.ok(page.includes('bwtop_unknown_received_bytes_total{proto="tcp"} 60362\n'));
+  const last = snaps.at(-1)!;
+  assert.ok(page.includes(`\nbwtop_sent_bytes_total ${last.totals.sentTotal}\n`));
+  assert.ok(page.includes(`\nbwtop_received_bytes_total ${last.totals.receivedTotal}\n`));
+  assert.ok(page.includes(`\nbwtop_capture_packets_total ${last.capture.packets}\n`));
+  assert.ok(page.includes('bwtop_build_info{version="9.9.9",nodejs="' + process.version + '"} 1\n'));
+  assert.ok(page.includes('\nprocess_cpu_user_seconds_total '), 'prom-client default metrics');
+  // The programs' counters add up to what the processes of the session sent in all.
+  const perProgram = samples(page, 'bwtop_program_sent_bytes_total').map((l) => Number(l.split(' ').at(-1)));
+  const perProcess = last.processes.reduce((n, p) => n + p.sentTotal, 0);
+  assert.equal(perProgram.reduce((a, b) => a + b, 0), perProcess);
+  assert.ok(!/\bpid="/.test(page), 'no pid label without --per-pid');
+  assert.equal(samples(page, 'bwtop_process_sent_bytes_total').length, 0);
+});
+
+test('--per-pid adds series labelled by pid, removed five minutes after the process exits', () => {
+  const m = new ExportMetrics('1', true);
+  const t0 = 1_000_000;
+  const p = processStats({ pid: 41, name: 'job', sent: 500, received: 70 });
+  m.update(emptySnapshot(t0, [p]));
+  m.update(emptySnapshot(t0 + 1000, [{ ...p, sent: 100, received: 0, exitedAtMs: t0 + 1000 }]));
+  return (async () => {
+    let page = await m.page();
+    assert.ok(page.includes('bwtop_process_sent_bytes_total{pid="41",program="job",user="root",container=""} 600\n'));
+    m.update(emptySnapshot(t0 + 1000 + 5 * 60_000 - 1, []));
+    page = await m.page();
+    assert.ok(page.includes('bwtop_process_sent_bytes_total{pid="41"'));
+    m.update(emptySnapshot(t0 + 1000 + 5 * 60_000, []));
+    page = await m.page();
+    assert.ok(!page.includes('bwtop_process_sent_bytes_total{pid="41"'), 'removed after five minutes');
+    // The program's series stays (an hour idle), with every byte.
+    assert.ok(page.includes('bwtop_program_sent_bytes_total{program="job",user="root",container=""} 600\n'));
+    m.update(emptySnapshot(t0 + 1000 + 60 * 60_000, []));
+    assert.ok(!(await m.page()).includes('program="job"'), 'removed after an hour idle');
+  })();
+});
+
+test('label values are escaped by the library so a hostile name cannot forge a series', async () => {
+  const m = new ExportMetrics('1', true);
+  const evil = 'x"} 1\nbwtop_program_sent_bytes_total{program="forged\\';
+  m.update(emptySnapshot(1000, [processStats({ pid: 7, name: evil, user: 'ro"ot\n', container: 'c\\"', sent: 5 })]));
+  const page = await m.page();
+  const lines = samples(page, 'bwtop_program_sent_bytes_total');
+  assert.deepEqual(lines, [
+    'bwtop_program_sent_bytes_total{program="x\\"} 1\\nbwtop_program_sent_bytes_total{program=\\"forged\\\\",user="ro\\"ot\\n",container="c\\\\\\""} 5',
+  ]);
+  assert.ok(!page.includes('program="forged'));
+});
