@@ -53,6 +53,11 @@ export class ExportMetrics {
       labelNames: ['version', 'nodejs'], registers: [r],
     }).set({ version, nodejs: process.version }, 1);
     collectDefaultMetrics({ register: r, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+    // Gauges named like counters, which promtool rejects; nodejs_active_{handles,requests,resources}
+    // carry the same numbers.
+    for (const m of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      r.removeSingleMetric(m);
+    }
   }
 
   update(s: Snapshot): void {

@@ -1,0 +1,109 @@
+// `bwtop export` as a user meets it: the page with and without a query string, 404 elsewhere,
+// /connections and its filters, promtool accepting the page, a clean exit on SIGTERM and
+// SIGINT, one sentence for a bad --listen or a busy port, and no "serving" announcement when the
+// capture cannot be opened for want of privileges.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { SKIP, killAll } from '../live/harness.js';
+import { freePort, get, runExporterToEnd, startExporter, stop } from './exporter-process.js';
+
+afterEach(killAll);
+
+test('the metrics page answers with query strings, other paths are 404, SIGTERM ends it with 0', { skip: SKIP, timeout: 30_000 }, async () => {
+  const listen = `127.0.0.1:${await freePort()}`;
+  const e = await startExporter(listen, ['-i', 'lo', '-d', '0.5']);
+  assert.match(e.stderr(), new RegExp(`^bwtop: serving metrics on http://${listen}/metrics and http://${listen}/connections\n$`));
+  const plain = get(`${e.base}/metrics`);
+  assert.equal(plain.status, 200);
+  assert.match(plain.headers['content-type']!, /^text\/plain; version=0\.0\.4/);
+  assert.match(plain.body, /^# HELP bwtop_program_sent_bytes_total /m);
+  assert.match(plain.body, /^bwtop_build_info\{version="\d+\.\d+\.\d+",nodejs="v\d+/m);
+  assert.match(plain.body, /^nodejs_eventloop_lag_seconds /m);
+  assert.equal(get(`${e.base}/metrics?x=1&module=bwtop`).status, 200);
+  assert.equal(get(`${e.base}/connections?`).status, 200);
+  for (const path of ['/', '/metrics/', '/metricsx', '/favicon.ico', '/connections/x']) {
+    assert.equal(get(`${e.base}${path}`).status, 404, path);
+  }
+  assert.equal(get(`${e.base}/metrics`, undefined, 'POST').status, 405);
+  // promtool (Prometheus's own checker) accepts the page.
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: get(`${e.base}/metrics`).body, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.equal(await stop(e, 'SIGTERM'), 0);
+  assert.doesNotMatch(e.stderr(), /error|at /i);
+});
+
+test('/connections lists the exporter\'s own listener with its process, filtered like the command', { skip: SKIP, timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const e = await startExporter(`127.0.0.1:${port}`, ['-i', 'lo']);
+  const all = get(`${e.base}/connections`);
+  assert.equal(all.status, 200);
+  assert.equal(all.headers['content-type'], 'application/json');
+  assert.ok(Number(all.headers['x-bwtop-tables-age-ms']) >= 0, 'says how fresh the tables are');
+  assert.ok(all.headers['last-modified']);
+  type Row = { proto: string; local: string; state: string; processes: { pid: number; name: string; cmdline: string }[] };
+  const rows = JSON.parse(all.body) as Row[];
+  const own = rows.find((r) => r.local === `127.0.0.1:${port}` && r.state === 'LISTEN');
+  assert.ok(own, `own listener missing from ${all.body.slice(0, 500)}`);
+  assert.deepEqual(own.processes.map((p) => p.pid), [e.child.pid]);
+  assert.match(own.processes[0]!.cmdline, /export --listen/);
+  const listening = JSON.parse(get(`${e.base}/connections?listening`).body) as Row[];
+  assert.ok(listening.every((r) => r.state === 'LISTEN' || r.state === 'UNCONN'));
+  assert.ok(listening.some((r) => r.local === `127.0.0.1:${port}`));
+  const udp = JSON.parse(get(`${e.base}/connections?proto=udp`).body) as Row[];
+  assert.ok(udp.every((r) => r.proto === 'udp'));
+  const estab = JSON.parse(get(`${e.base}/connections?state=ESTABLISHED`).body) as Row[];
+  assert.ok(estab.every((r) => r.state === 'ESTABLISHED'));
+  const bad = get(`${e.base}/connections?state=NOPE`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body, 'unknown socket state "NOPE" in state; use names like LISTEN, ESTABLISHED, TIME_WAIT or UNCONN\n');
+  assert.equal(get(`${e.base}/connections?colour=red`).status, 400);
+  assert.equal(await stop(e, 'SIGINT'), 0);
+
+  // --no-connections: the page is gone (404), the metrics stay.
+  const quiet = await startExporter(`127.0.0.1:${port}`, ['-i', 'lo', '--no-connections']);
+  assert.match(quiet.stderr(), /serving metrics on http:\/\/127\.0\.0\.1:\d+\/metrics\n$/);
+  assert.equal(get(`${quiet.base}/connections`).status, 404);
+  assert.equal(get(`${quiet.base}/metrics`).status, 200);
+  assert.equal(await stop(quiet), 0);
+});
+
+test('a bad --listen or a busy port is one sentence and a non-zero exit', { skip: SKIP, timeout: 30_000 }, async () => {
+  for (const bad of ['nonsense', '127.0.0.1:0', '127.0.0.1:70000', '[::1:9816']) {
+    const r = runExporterToEnd(['--listen', bad, '-i', 'lo']);
+    assert.equal(r.status, 2, bad);
+    assert.equal(r.stderr, `bwtop: invalid --listen "${bad}": give HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9816 or [::1]:9816\n`);
+  }
+  const busy = createServer();
+  const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));
+  try {
+    const r = runExporterToEnd(['--listen', `127.0.0.1:${port}`, '-i', 'lo']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `bwtop: cannot listen on 127.0.0.1:${port}: the port is in use by another program; choose another address or port with --listen\n`);
+  } finally {
+    busy.close();
+  }
+  const r = runExporterToEnd(['--listen', '192.0.2.1:9816', '-i', 'lo']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^bwtop: cannot listen on 192\.0\.2\.1:9816: that address is not one of this host's; choose another address or port with --listen\n$/);
+});
+
+test('without the capture privileges export fails before announcing anything', { skip: SKIP, timeout: 30_000 }, async () => {
+  const port = await freePort();
+  // Root with every capability dropped: the capture cannot open (CAP_NET_RAW is gone).
+  const r = runExporterToEnd(['--listen', `127.0.0.1:${port}`, '-i', 'lo'], ['setpriv', '--bounding-set=-all', '--inh-caps=-all']);
+  assert.notEqual(r.status, 0);
+  assert.doesNotMatch(r.stderr, /serving/);
+  assert.match(r.stderr, /^bwtop: cannot capture on lo: permission denied; [^\n]+\n$/);
+});
+
+test('export --help lists its own options', () => {
+  const r = runExporterToEnd(['--help']);
+  assert.equal(r.status, 0);
+  const help = spawnSync(process.execPath, [new URL('../../src/cli/main.js', import.meta.url).pathname, 'export', '--help'], { encoding: 'utf8' }).stdout;
+  for (const opt of ['--listen HOST:PORT', '--per-pid', '--no-connections', '--interface NAME', '--delay SECONDS', '--proc-root DIR']) {
+    assert.ok(help.includes(opt), opt);
+  }
+  assert.match(help, /^usage: bwtop export/);
+});
