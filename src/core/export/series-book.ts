@@ -72,6 +72,14 @@ export interface SnapshotChanges {
   interfaces: SeriesChanges;
 }
 
+/**
+ * A process that exited before its details could be read has no name; its bytes still count,
+ * under "(exited)" (one series, whatever the pid), never under an empty label.
+ */
+function labels(name: string, user: string, container: string | null): Labels {
+  return { program: name || '(exited)', user: name ? user : '', container: container ?? '' };
+}
+
 export class SeriesBook {
   private readonly programs = new LabelledSeries(PROGRAM_IDLE_MS);
   private readonly processes = new LabelledSeries(PROCESS_EXPIRY_MS);
@@ -86,13 +94,13 @@ export class SeriesBook {
     // A program's series is the sum over every program key that shows under the same labels
     // (the labels are what Prometheus can tell apart).
     for (const p of s.processes) {
-      const program = { program: p.name, user: p.user, container: p.container ?? '' };
+      const program = labels(p.name, p.user, p.container);
       const running = p.exitedAtMs === 0;
       this.programs.feed(program, p.sent, p.received, running, now);
       if (this.perPid) this.processes.feed({ pid: String(p.pid), ...program }, p.sent, p.received, running, now);
     }
     for (const g of s.programs) {
-      this.programs.feed({ program: g.name, user: g.user, container: g.container ?? '' }, g.sent, g.received, false, now);
+      this.programs.feed(labels(g.name, g.user, g.container), g.sent, g.received, false, now);
     }
     const seen = new Set<string>();
     for (const i of s.capture.byInterface ?? []) {
