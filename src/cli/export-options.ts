@@ -7,8 +7,8 @@ export const DEFAULT_LISTEN = '127.0.0.1:9816';
 export const EXPORT_INTRO = `Usage: bwtop export [options]
 
 Prometheus exporter: serves /metrics (Prometheus text format) and /connections (the
-"bwtop connections --json" array from the live socket tables; the same filters as
-query parameters: ?listening, ?state=LIST, ?proto=LIST, ?all, ?pid=LIST) over HTTP.
+JSON socket list of "bwtop connections", from the live socket tables; filters as query
+parameters: ?listening, ?state=LIST, ?proto=LIST, ?all, ?pid=LIST) over HTTP.
 `;
 
 export const EXPORT_OPTIONS: Record<string, OptionSpec> = {

@@ -105,5 +105,5 @@ test('export --help lists its own options', () => {
   for (const opt of ['--listen HOST:PORT', '--per-pid', '--no-connections', '--interface NAME', '--delay SECONDS', '--proc-root DIR']) {
     assert.ok(help.includes(opt), opt);
   }
-  assert.match(help, /^usage: bwtop export/);
+  assert.match(help, /^Usage: bwtop export/);
 });
