@@ -1,0 +1,62 @@
+// GET /connections from `bwtop export` against the one-shot `bwtop connections --json`, same
+// sockets, side by side: in a namespace of its own, one process holds 5,000 loopback connections
+// (both ends, plus the listener: 10,001 sockets); the exporter answers from the tables it keeps,
+// the command starts Node.js and reads /proc every time. Times: curl's total request time, and
+// the command's whole-process wall time, alternating so background load hits both alike.
+import { spawnSync } from 'node:child_process';
+import { BWTOP, createNetns, inNs, killAll, sleep } from '../live/harness.js';
+import { get, startExporter, stop } from '../export/exporter-process.js';
+import { holdConnections, rowsOf, ssTcpOf } from '../export/socket-holder.js';
+
+const CONNECTIONS = 5000;
+const RUNS = 15;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2;
+};
+
+export async function bench(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.log('skipped: needs root (network namespace, capture)');
+    return;
+  }
+  const ns = createNetns('bwtop-bench-export');
+  try {
+    const e = await startExporter('127.0.0.1:9816', ['-i', 'lo'], ns);
+    const holder = await holdConnections(CONNECTIONS, ns);
+    const expected = ssTcpOf(holder.pid, ns).length;
+    let listed = 0;
+    for (let i = 0; i < 40 && listed < expected; i++) {
+      await sleep(250);
+      listed = rowsOf(get('http://127.0.0.1:9816/connections', ns).body, holder.pid).length;
+    }
+    const served: number[] = [];
+    const oneShot: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const a = get('http://127.0.0.1:9816/connections', ns);
+      served.push(a.ms);
+      bytes = a.body.length;
+      const [cmd, args] = inNs(ns, process.execPath, [BWTOP, 'connections', '--json']);
+      const t0 = performance.now();
+      const r = spawnSync(cmd, args, { maxBuffer: 1 << 28 });
+      oneShot.push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`bwtop connections failed: ${r.stderr.toString()}`);
+    }
+    const row = (name: string, ms: number): string => `${name.padEnd(44)}${ms.toFixed(1).padStart(9)} ms`;
+    console.log(`${CONNECTIONS} loopback connections + listener held by one process (${expected} sockets per ss -tanp)`);
+    console.log(`median of ${RUNS} alternating runs (${(bytes / 1e6).toFixed(1)} MB of JSON):`);
+    console.log(row('GET /connections (bwtop export, curl total)', median(served)));
+    console.log(row('bwtop connections --json (whole process)', median(oneShot)));
+    console.log(`ratio served / one-shot: ${(median(served) / median(oneShot)).toFixed(2)}   (goal: /connections < 50 ms)`);
+    console.log(`ss shows ${expected} sockets of the holder; /connections lists ${listed} with its pid`);
+    if (listed !== expected || median(served) >= 50) process.exitCode = 1;
+    holder.child.kill('SIGTERM');
+    await stop(e);
+  } finally {
+    killAll();
+    await sleep(100);
+    ns.remove();
+  }
+}
