@@ -98,6 +98,26 @@ test('without the capture privileges export fails before announcing anything', {
   assert.match(r.stderr, /^bwtop: cannot capture on lo: permission denied; [^\n]+\n$/);
 });
 
+test('as an unprivileged user with the capabilities of the README\'s unit it serves, and sees root\'s sockets\' owners', { skip: SKIP, timeout: 30_000 }, async () => {
+  const mine = createServer();
+  const port = await new Promise<number>((resolve) => mine.listen(0, '127.0.0.1', () => resolve((mine.address() as { port: number }).port)));
+  try {
+    const caps = '+net_raw,+net_admin,+sys_ptrace,+dac_read_search';
+    const listen = `127.0.0.1:${await freePort()}`;
+    const e = await startExporter(listen, ['-i', 'lo'], undefined, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`]);
+    type Row = { local: string; processes: { pid: number; user: string }[] };
+    const rows = JSON.parse(get(`${e.base}/connections?listening`).body) as Row[];
+    const exporter = rows.find((r) => r.local === listen);
+    assert.equal(exporter?.processes[0]?.user, 'nobody', 'the exporter runs as nobody');
+    const root = rows.find((r) => r.local === `127.0.0.1:${port}`);
+    assert.deepEqual(root?.processes.map((p) => [p.pid, p.user]), [[process.pid, 'root']]);
+    assert.equal(get(`${e.base}/metrics`).status, 200);
+    assert.equal(await stop(e), 0);
+  } finally {
+    mine.close();
+  }
+});
+
 test('export --help lists its own options', () => {
   const r = runExporterToEnd(['--help']);
   assert.equal(r.status, 0);

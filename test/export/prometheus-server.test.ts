@@ -117,6 +117,16 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   const seen = scalar(query(ns, promql));
   assert.ok(within(seen, sent, 0.02), `Prometheus read ${seen} bytes sent by ${name}; tcpdump saw ${sent}; the page: ${get(`http://${EXPORT}/metrics`, ns).body.split('\n').filter((l) => /^bwtop_(program|unknown)/.test(l)).join('; ')}`);
 
+  // The README's queries: top 5 programs by sent rate on a host, hosts with over 5% unknown bytes.
+  const top = query(ns, `topk(5, sum by (program) (rate(bwtop_program_sent_bytes_total{instance="${EXPORT}"}[5m])))`);
+  assert.ok(top.some((v) => v.metric.program === name), `top 5: ${JSON.stringify(top)}`);
+  const share = query(ns, [
+    '(sum by (instance) (rate(bwtop_unknown_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_unknown_received_bytes_total[5m])))',
+    '/ (sum by (instance) (rate(bwtop_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_received_bytes_total[5m])))',
+  ].join(' '));
+  assert.equal(share.length, 1, 'one host');
+  assert.ok(Number(share[0]!.value[1]) >= 0 && Number(share[0]!.value[1]) < 1);
+
   // 100 short-lived curl runs: one program (already known: the queries above run curl too), so
   // no new series, and its counter takes every page those runs fetched.
   const seriesSel = '{__name__=~"bwtop_(program|process)_.+"}';
