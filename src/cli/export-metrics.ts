@@ -13,12 +13,56 @@ const EVENT_LOOP_SAMPLE_MS = 1000;
 
 type Pair = { sent: Counter<string>; received: Counter<string> };
 
+/**
+ * Labelled counters whose new series are first shown at 0: Prometheus's rate() and increase()
+ * count only what a series gains between scrapes, so a short-lived program whose first sample
+ * already held all its bytes would never show in them. A new series' first bytes are held back
+ * until a scrape has seen it at 0.
+ */
+class StartAtZero {
+  private readonly shown = new Set<string>();
+  private held: Array<{ labels: Record<string, string>; sent: number; received: number }> = [];
+
+  constructor(readonly pair: Pair) {}
+
+  apply(ch: SeriesChanges): void {
+    for (const l of ch.removed) {
+      this.pair.sent.remove(l);
+      this.pair.received.remove(l);
+      this.shown.delete(JSON.stringify(l));
+    }
+    for (const a of ch.add) {
+      const key = JSON.stringify(a.labels);
+      if (this.shown.has(key)) {
+        this.pair.sent.inc(a.labels, a.sent);
+        this.pair.received.inc(a.labels, a.received);
+      } else {
+        this.shown.add(key);
+        this.pair.sent.inc(a.labels, 0);
+        this.pair.received.inc(a.labels, 0);
+        if (a.sent > 0 || a.received > 0) this.held.push(a);
+      }
+    }
+  }
+
+  /** After a scrape: what was held back is added now. */
+  scraped(): void {
+    const held = this.held;
+    this.held = [];
+    for (const a of held) {
+      if (!this.shown.has(JSON.stringify(a.labels))) continue; // removed meanwhile
+      this.pair.sent.inc(a.labels, a.sent);
+      this.pair.received.inc(a.labels, a.received);
+    }
+  }
+}
+
 export class ExportMetrics {
   readonly registry = new Registry();
   private readonly book: SeriesBook;
-  private readonly program: Pair;
-  private readonly process: Pair | null;
-  private readonly iface: Pair;
+  private readonly program: StartAtZero;
+  private readonly process: StartAtZero | null;
+  private readonly iface: StartAtZero;
   private readonly host: Pair;
   private readonly unknown: Pair;
   private readonly capture: Record<'packets' | 'dropped' | 'duplicates' | 'malformed', Counter<string>>;
@@ -33,11 +77,11 @@ export class ExportMetrics {
       sent: new Counter({ name: `bwtop_${what}sent_bytes_total`, help: `IP bytes sent ${help}.`, labelNames, registers: [r] }),
       received: new Counter({ name: `bwtop_${what}received_bytes_total`, help: `IP bytes received ${help}.`, labelNames, registers: [r] }),
     });
-    this.program = pair('program_', 'by every process of the program since the exporter started; kept after they exit, removed after an hour idle', ['program', 'user', 'container']);
+    this.program = new StartAtZero(pair('program_', 'by every process of the program since the exporter started; kept after they exit, removed after an hour idle', ['program', 'user', 'container']));
     this.process = perPid
-      ? pair('process_', 'by the process since the exporter started; removed five minutes after it exits', ['pid', 'program', 'user', 'container'])
+      ? new StartAtZero(pair('process_', 'by the process since the exporter started; removed five minutes after it exits', ['pid', 'program', 'user', 'container']))
       : null;
-    this.iface = pair('interface_', 'by this host through the captured interface', ['interface']);
+    this.iface = new StartAtZero(pair('interface_', 'by this host through the captured interface', ['interface']));
     this.host = pair('', 'by this host (every captured local byte, whatever process)', []);
     this.unknown = pair('unknown_', 'by this host that could not be tied to a process', ['proto']);
     const counter = (name: string, help: string): Counter<string> => new Counter({ name, help, registers: [r] });
@@ -62,9 +106,9 @@ export class ExportMetrics {
 
   update(s: Snapshot): void {
     const ch = this.book.update(s);
-    apply(this.program, ch.programs);
-    if (this.process) apply(this.process, ch.processes);
-    apply(this.iface, ch.interfaces);
+    this.program.apply(ch.programs);
+    this.process?.apply(ch.processes);
+    this.iface.apply(ch.interfaces);
     this.advance(this.host.sent, 'sent', {}, s.totals.sentTotal);
     this.advance(this.host.received, 'received', {}, s.totals.receivedTotal);
     for (const proto of ['tcp', 'udp', 'other'] as const) {
@@ -78,7 +122,11 @@ export class ExportMetrics {
 
   /** The page, in the Prometheus text format. */
   async page(): Promise<string> {
-    return this.registry.metrics();
+    const text = await this.registry.metrics();
+    this.program.scraped();
+    this.process?.scraped();
+    this.iface.scraped();
+    return text;
   }
 
   get contentType(): string {
@@ -89,16 +137,5 @@ export class ExportMetrics {
     const delta = total - (this.reported.get(key) ?? 0);
     if (delta > 0 || !this.reported.has(key)) c.inc(labels, Math.max(0, delta));
     this.reported.set(key, Math.max(total, this.reported.get(key) ?? 0));
-  }
-}
-
-function apply(p: Pair, ch: SeriesChanges): void {
-  for (const l of ch.removed) {
-    p.sent.remove(l);
-    p.received.remove(l);
-  }
-  for (const a of ch.add) {
-    p.sent.inc(a.labels, a.sent);
-    p.received.inc(a.labels, a.received);
   }
 }

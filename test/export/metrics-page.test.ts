@@ -30,6 +30,7 @@ test('the page carries every program counter, host totals and the unknown bucket
   const m = new ExportMetrics('9.9.9', false);
   const snaps = await sessionSnapshots();
   for (const s of snaps) m.update(s);
+  await m.page(); // a first scrape sees new series at 0 (see the next test)
   const page = await m.page();
   // Totals per program, as the replay tests established from the capture with tcpdump.
   assert.ok(samples(page, 'bwtop_program_sent_bytes_total').includes('bwtop_program_sent_bytes_total{program="web-srv",user="root",container=""} 361088'));
@@ -49,6 +50,16 @@ test('the page carries every program counter, host totals and the unknown bucket
   assert.equal(samples(page, 'bwtop_process_sent_bytes_total').length, 0);
 });
 
+test('a new program is first scraped at 0, then with its bytes, so rate() and increase() see them all', async () => {
+  const m = new ExportMetrics('1', false);
+  const line = (v: number): string => `bwtop_program_sent_bytes_total{program="cron-job",user="root",container=""} ${v}`;
+  m.update(emptySnapshot(1000, [processStats({ pid: 9, name: 'cron-job', sent: 4000, exitedAtMs: 1000 })]));
+  assert.ok((await m.page()).includes(line(0) + '\n'));
+  assert.ok((await m.page()).includes(line(4000) + '\n'));
+  m.update(emptySnapshot(2000, [processStats({ pid: 10, name: 'cron-job', sent: 50 })]));
+  assert.ok((await m.page()).includes(line(4050) + '\n'), 'a known series takes its bytes at once');
+});
+
 test('--per-pid adds series labelled by pid, removed five minutes after the process exits', () => {
   const m = new ExportMetrics('1', true);
   const t0 = 1_000_000;
@@ -56,6 +67,7 @@ test('--per-pid adds series labelled by pid, removed five minutes after the proc
   m.update(emptySnapshot(t0, [p]));
   m.update(emptySnapshot(t0 + 1000, [{ ...p, sent: 100, received: 0, exitedAtMs: t0 + 1000 }]));
   return (async () => {
+    await m.page();
     let page = await m.page();
     assert.ok(page.includes('bwtop_process_sent_bytes_total{pid="41",program="job",user="root",container=""} 600\n'));
     m.update(emptySnapshot(t0 + 1000 + 5 * 60_000 - 1, []));
@@ -75,6 +87,7 @@ test('label values are escaped by the library so a hostile name cannot forge a s
   const m = new ExportMetrics('1', true);
   const evil = 'x"} 1\nbwtop_program_sent_bytes_total{program="forged\\';
   m.update(emptySnapshot(1000, [processStats({ pid: 7, name: evil, user: 'ro"ot\n', container: 'c\\"', sent: 5 })]));
+  await m.page();
   const page = await m.page();
   const lines = samples(page, 'bwtop_program_sent_bytes_total');
   assert.deepEqual(lines, [
