@@ -179,3 +179,54 @@ test('the adapter refuses pids that would signal process groups', () => {
   assert.throws(() => sendSignal(0, 'SIGTERM'), { code: 'EINVAL' });
   assert.throws(() => sendSignal(-1, 'SIGTERM'), { code: 'EINVAL' });
 });
+
+test('a program row lists its pids and signals them all after y, each checked against its start time', async () => {
+  const a = sleeper();
+  const b = sleeper();
+  const calls: Array<[number, NodeJS.Signals]> = [];
+  const t = realKillApp(calls);
+  const key = '/usr/bin/sleep\u0000sleep\u00000';
+  const procs = [a, b].map((s) => ({ ...proc({ pid: s.pid, name: 'sleep', cmdline: 'sleep 30', startTime: readStartTime(s.pid)!, sentRate: 9e9, receivedRate: 0 }), programKey: key }));
+  t.app.update(snapshot([...demoProcesses(), ...procs]));
+  await t.press('g');
+  assert.match(t.text(), /^ +- root +sleep ×2 /m);
+  await t.press('k');
+  assert.match(t.text(), /kill 2 processes/);
+  assert.match(t.text(), new RegExp(`│pids ${Math.min(a.pid, b.pid)} ${Math.max(a.pid, b.pid)} +│`));
+  await t.press('y');
+  assert.deepEqual(calls.map(([pid]) => pid).sort((x, y) => x - y), [a.pid, b.pid].sort((x, y) => x - y));
+  assert.deepEqual(await a.exit, [null, 'SIGTERM']);
+  assert.deepEqual(await b.exit, [null, 'SIGTERM']);
+  assert.match(t.text(), /sent SIGTERM to 2 of 2 processes of sleep/);
+  t.close();
+});
+
+test('a short-lived program entry: its pids that still run are read at open and signalled on y', async () => {
+  const a = sleeper();
+  const calls: Array<[number, NodeJS.Signals]> = [];
+  const t = realKillApp(calls);
+  const s = snapshot(demoProcesses());
+  s.programs = [{
+    programKey: 'k', name: 'sleep', exe: '/usr/bin/sleep', cmdline: 'sleep 30', user: 'root', uid: 0, pids: [a.pid, 999999999],
+    container: null, unit: null, netns: null, sent: 1, received: 1, sentTotal: 9e12, receivedTotal: 9e12, sentRate: 9e9, receivedRate: 9e9,
+    connections: [], sentHistory: [], receivedHistory: [],
+  }];
+  t.app.update(s);
+  assert.match(t.text(), /^ +- root +sleep ×2 \(short-li/m);
+  await t.press('k');
+  assert.match(t.text(), new RegExp(`│pid ${a.pid} {2}sleep`), 'the pid that has gone is left out');
+  await t.press('y');
+  assert.deepEqual(calls, [[a.pid, 'SIGTERM']]);
+  assert.deepEqual(await a.exit, [null, 'SIGTERM']);
+  t.close();
+});
+
+test('a container row is not signalled: the dialog does not open and the runtime is named', async () => {
+  const t = startApp({ cols: 120, rows: 40 });
+  t.app.update(snapshot([proc({ pid: 9100, name: 'python3', sentRate: 9e9, receivedRate: 0, container: 'web' })]));
+  await t.press('g', 'g', 'k');
+  assert.doesNotMatch(t.text(), /kill process/);
+  assert.match(t.text(), /web is a container: stop it with its runtime \(docker stop web, podman stop, crictl stop\)/);
+  assert.deepEqual(t.calls, []);
+  t.close();
+});

@@ -58,3 +58,22 @@ test('blessed tags in names, command lines and the filter show literally', async
   assert.match(t.text(), /│pid 6667 {2}\{bold\}x\{\/bold\} {2}user root/);
   t.close();
 });
+
+test('container names and the ownership note are shown as inert text in every grouping', async () => {
+  const evil = `${RETITLE}{red-fg}web\x1b[2J`;
+  const s = snapshot([
+    ...demoProcesses(),
+    proc({ pid: 6668, name: 'app', sentRate: 5e9, receivedRate: 5e9, container: evil }),
+  ]);
+  s.ownership = { mode: 'polling', note: `owners from /proc polling${RETITLE}{bold}` };
+  const t = startApp({ cols: 120, rows: 40 });
+  t.app.update(s);
+  assert.match(t.text(), /owners from \/proc polling\{bold\}/, 'the ownership note in the footer');
+  await t.press('g', 'g');
+  t.app.update(s);
+  const out = t.h.written().toString('utf8');
+  assert.ok(!out.includes('\x07') && !out.includes('\x1b]'));
+  assert.deepEqual(foreignEscapes(out), []);
+  assert.match(t.text(), /\{red-fg\}web ×1 \(container\)/);
+  t.close();
+});
