@@ -58,7 +58,8 @@ function command(argv: string[]): string {
   if (!fx) fail('no replay fixture found (fixtures/pcap/<name>.pcap beside fixtures/proc/<name>); pass --pcap FILE --proc-root DIR');
   const main = join(ROOT, 'dist/src/cli/main.js');
   if (!existsSync(main)) fail(`${main} is missing; build first with npm run build`);
-  return `node ${q(main)} --replay ${q(fx.pcap)} --proc-root ${q(fx.procRoot)}`;
+  // --no-config: the pictures show the defaults, whatever settings this machine remembers.
+  return `node ${q(main)} --replay ${q(fx.pcap)} --proc-root ${q(fx.procRoot)} --no-config`;
 }
 
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
