@@ -1,12 +1,14 @@
 // Remote host names for the drill-down. Look-ups run in the background, two at a time (each may
 // hold a thread-pool thread for seconds); answers (names, or "no name") are cached, so each address
-// is asked once. The screen shows a name from the next refresh after it arrives, never waiting.
+// is asked once. The screen shows a name as soon as it arrives, never waiting for it.
 
 export class ReverseDnsCache {
   private readonly known = new Map<string, string | null>();
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private inFlight = 0;
+  /** Called when an answer arrives, so a screen that is not refreshing (paused, replay ended) can show it. */
+  onAnswer: (() => void) | null = null;
 
   constructor(
     private readonly resolve: (addr: string) => Promise<string | null>,
@@ -53,6 +55,7 @@ export class ReverseDnsCache {
     }
     this.known.set(addr, name);
     this.pump();
+    if (name !== null) this.onAnswer?.();
   }
 }
 

@@ -63,6 +63,7 @@ export function screenSink(thisHost: boolean, o: { mouse?: boolean; config?: boo
       return failed;
     },
   });
+  dns.onAnswer = () => app.refresh();
   const crash = (err: unknown): void => {
     app.destroy();
     process.stderr.write(`bwtop: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

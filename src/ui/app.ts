@@ -40,6 +40,8 @@ export interface ScreenApp {
   update(s: Snapshot): void;
   /** The capture has ended (a replay read to its end): the header says so. */
   ended(): void;
+  /** Something the frame reads changed outside the state (a host name arrived): draw if it shows. */
+  refresh(): void;
   /** Resolves when the user quits (q / F10 / Ctrl-C), quit() is called, or the screen is destroyed. */
   readonly done: Promise<void>;
   /** Ends the session as q does (for SIGTERM/SIGHUP handlers). */
@@ -165,6 +167,7 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
       state = onEnded(state);
       render();
     },
+    refresh: schedule,
     done,
     quit,
     destroy(): void {

@@ -68,6 +68,7 @@ export function startApp(o: HarnessOptions = {}): Harness {
     env,
     ...deps,
   });
+  dns.onAnswer = () => app.refresh();
   return {
     h,
     app,
