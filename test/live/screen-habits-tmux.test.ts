@@ -120,3 +120,14 @@ test('F9, a click on a heading, g, F10, and settings remembered (a bad file: one
   pane.keys('q');
   assert.equal(await pane.status(statusFile), '0');
 });
+
+test('after a replay has been read to its end the header says so, and q still quits with 0', { skip: noTmux, timeout: 60_000 }, async () => {
+  const session = join(BWTOP, '..', '..', '..', '..', 'fixtures', 'session', 'loopback-web');
+  const statusFile = join(DIR, 'status-replay');
+  const cmd = [process.execPath, BWTOP, '--replay', join(session, 'capture.pcap'), '--proc-root', join(session, 'proc'), '--no-config'].join(' ');
+  pane.start(cmd, { LANG: 'C.UTF-8' }, statusFile);
+  const s = await pane.until('the header should say the capture ended', (x) => /capture ended: replay finished, q quits/.test(x), 15_000);
+  assert.match(s.split('\n')[0]!, /^bwtop \S+ {2}\[capture ended: replay finished, q quits\]/);
+  pane.keys('q');
+  assert.equal(await pane.status(statusFile), '0');
+});

@@ -4,11 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { buildFrame } from '../../src/core/view/frame.js';
+import { onEnded } from '../../src/core/view/screen-state.js';
 import type { SortKey } from '../../src/core/view/sort.js';
 import { demoProcesses, demoSnapshot, snapshot, T0 } from '../ui/fixture.js';
 import { matchSnapshot } from '../ui/snapshot.js';
 import { frameGrid } from './frame-grid.js';
-import { drive } from './frame-helpers.js';
+import { drive, ENV } from './frame-helpers.js';
 import { groupedSnapshot } from './grouped-fixture.js';
 
 const grid = (snaps: Parameters<typeof drive>[0], actions: Parameters<typeof drive>[1], size?: Parameters<typeof drive>[2]): string =>
@@ -129,4 +131,15 @@ test('frame: a program entry row in the process view, and drilling into a group 
   const pids = text.split('\n').map((l) => /^ +(\d+) www-data nginx/.exec(l)?.[1]).filter(Boolean);
   assert.deepEqual(pids, ['811', '812', '813', '810']);
   assert.ok(T0 > 0);
+});
+
+test('frame: / matches container names; the header says when a replay has ended', () => {
+  const size = { cols: 120, rows: 40 };
+  const web = grid([groupedSnapshot()], [{ type: 'filterStart' }, ...[...'web'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }], size);
+  const pids = web.split('\n').map((l) => /^ +(\d+) /.exec(l)?.[1]).filter(Boolean);
+  assert.deepEqual(pids, ['9100', '9101']);
+  const d = drive([demoSnapshot()], []);
+  const ended = frameGrid(buildFrame(onEnded(d.state), size, ENV));
+  assert.match(ended.split('\n')[0]!, /^bwtop lab1 {2}\[capture ended: replay finished, q quits\]/);
+  assert.doesNotMatch(frameGrid(d.frame), /capture ended/);
 });
