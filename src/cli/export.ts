@@ -41,7 +41,9 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
       if (view === null) {
         return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
       }
+      const t0 = performance.now();
       const a = connectionsPage(view, query);
+      const buildMs = performance.now() - t0;
       if (a.status === 400) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: a.error + '\n' };
       return {
         status: 200,
@@ -50,6 +52,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
           'cache-control': 'no-store',
           'last-modified': new Date(tablesReadMs).toUTCString(),
           [TABLES_AGE_HEADER]: String(Math.max(0, Date.now() - tablesReadMs)),
+          'server-timing': `build;dur=${buildMs.toFixed(1)}`,
         },
         body: a.body,
       };

@@ -32,11 +32,13 @@ export async function bench(): Promise<void> {
       listed = rowsOf(get('http://127.0.0.1:9816/connections', ns).body, holder.pid).length;
     }
     const served: number[] = [];
+    const built: number[] = [];
     const oneShot: number[] = [];
     let bytes = 0;
     for (let i = 0; i < RUNS; i++) {
       const a = get('http://127.0.0.1:9816/connections', ns);
       served.push(a.ms);
+      built.push(Number(/dur=([\d.]+)/.exec(a.headers['server-timing'] ?? '')?.[1] ?? NaN));
       bytes = a.body.length;
       const [cmd, args] = inNs(ns, process.execPath, [BWTOP, 'connections', '--json']);
       const t0 = performance.now();
@@ -48,6 +50,7 @@ export async function bench(): Promise<void> {
     console.log(`${CONNECTIONS} loopback connections + listener held by one process (${expected} sockets per ss -tanp)`);
     console.log(`median of ${RUNS} alternating runs (${(bytes / 1e6).toFixed(1)} MB of JSON):`);
     console.log(row('GET /connections (bwtop export, curl total)', median(served)));
+    console.log(row('  of which building the answer (server-timing)', median(built)));
     console.log(row('bwtop connections --json (whole process)', median(oneShot)));
     console.log(`ratio served / one-shot: ${(median(served) / median(oneShot)).toFixed(2)}   (goal: /connections < 50 ms)`);
     console.log(`ss shows ${expected} sockets of the holder; /connections lists ${listed} with its pid`);
