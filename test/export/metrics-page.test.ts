@@ -40,6 +40,10 @@ test('the page carries every program counter, host totals and the unknown bucket
   assert.ok(page.includes(`\nbwtop_sent_bytes_total ${last.totals.sentTotal}\n`));
   assert.ok(page.includes(`\nbwtop_received_bytes_total ${last.totals.receivedTotal}\n`));
   assert.ok(page.includes(`\nbwtop_capture_packets_total ${last.capture.packets}\n`));
+  // One interface: its bytes are the host's.
+  const iface = last.capture.interfaces[0]!;
+  assert.ok(page.includes(`\nbwtop_interface_sent_bytes_total{interface="${iface}"} ${last.totals.sentTotal}\n`), page);
+  assert.ok(page.includes(`\nbwtop_interface_received_bytes_total{interface="${iface}"} ${last.totals.receivedTotal}\n`));
   assert.ok(page.includes('bwtop_build_info{version="9.9.9",nodejs="' + process.version + '"} 1\n'));
   assert.ok(page.includes('\nprocess_cpu_user_seconds_total '), 'prom-client default metrics');
   // The programs' counters add up to what the processes of the session sent in all.
