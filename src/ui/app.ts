@@ -155,6 +155,11 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
   screen.on('resize', onResize);
   if (deps.mouse !== false) {
     screen.enableMouse();
+    // blessed asks xterm-like terminals for every mouse movement (1003) in UTF-8 coordinates
+    // (1005); clicks and the wheel are all we use, so only button events (1000) in SGR form
+    // (1006, any column): moving the mouse over an SSH session then sends nothing.
+    const program = screen.program as unknown as { setMouse(o: Record<string, boolean>, enable: boolean): void };
+    program.setMouse({ allMotion: false, cellMotion: false, utfMouse: false, urxvtMouse: false, vt200Mouse: true, sgrMouse: true }, true);
     screen.on('mouse', onMouse);
   }
 

@@ -88,3 +88,13 @@ test('g groups by program, then by container/service; Enter opens a group, Esc c
   assert.match(t.text(), /postgresql\.service is a service: stop it with systemctl stop postgresql\.service/);
   t.close();
 });
+
+test('the terminal is asked for clicks and the wheel in SGR form only, never for every mouse movement', () => {
+  const t = startApp({ cols: 80, rows: 24 });
+  const modes = new Map<string, boolean>();
+  for (const m of t.h.written().toString('latin1').matchAll(/\x1b\[\?(\d+)([hl])/g)) modes.set(m[1]!, m[2] === 'h');
+  assert.equal(modes.get('1000'), true, 'button events');
+  assert.equal(modes.get('1006'), true, 'SGR coordinates');
+  for (const motion of ['1002', '1003', '1005']) assert.notEqual(modes.get(motion), true, motion);
+  t.close();
+});
