@@ -115,6 +115,7 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   const promql = `sum(bwtop_program_sent_bytes_total{program="${name}"})`;
   await until(() => within(scalar(query(ns, promql)), sent, 0.02), 15_000);
   const seen = scalar(query(ns, promql));
+  t.diagnostic(`${name} sent ${sent} IP bytes per tcpdump; Prometheus read ${seen} (${((seen / sent - 1) * 100).toFixed(2)}%)`);
   assert.ok(within(seen, sent, 0.02), `Prometheus read ${seen} bytes sent by ${name}; tcpdump saw ${sent}; the page: ${get(`http://${EXPORT}/metrics`, ns).body.split('\n').filter((l) => /^bwtop_(program|unknown)/.test(l)).join('; ')}`);
 
   // The README's queries: top 5 programs by sent rate on a host, hosts with over 5% unknown bytes.
@@ -151,10 +152,12 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   await until(() => accounted() - accounted0 >= 100 * page, 8_000);
   assert.ok(accounted() - accounted0 >= 100 * page, `${accounted() - accounted0} bytes counted for 100 runs of ${page}-byte pages`);
   const got = curlReceived() - received0;
+  t.diagnostic(`100 curl runs: ${accounted() - accounted0} bytes counted, ${got} of them under program="curl" (pages of ${page} bytes)`);
   assert.ok(got >= 0.5 * 100 * page, `curl received ${got} bytes in 100 runs of ${page}-byte pages`);
   await sleep(2500); // two more scrapes: late owners would show up as new series now
   const after = count();
   const newPrograms = labelValues(ns, 'program').filter((p) => !programsBefore.includes(p));
+  t.diagnostic(`bwtop_program_*/bwtop_process_* series: ${before} before the curl runs, ${after} after; new programs: ${newPrograms.join(', ') || 'none'}`);
   assert.ok(newPrograms.every((p) => p === '(exited)'), `new programs after 100 curl runs: ${newPrograms.join(', ')}`);
   assert.ok(after - before <= 2 * newPrograms.length, `series went from ${before} to ${after} (new programs: ${newPrograms.join(', ')})`);
   assert.deepEqual(labelValues(ns, 'pid'), [], 'no pid label without --per-pid');
