@@ -10,6 +10,30 @@ import { SeriesBook, type SeriesChanges } from '../core/export/series-book.js';
  * second for a number nobody reads at that resolution. Once a second is plenty.
  */
 const EVENT_LOOP_SAMPLE_MS = 1000;
+const DELAY_GAUGES = ['min', 'max', 'mean', 'p50', 'p90', 'p99'].map((s) => `nodejs_eventloop_lag_${s}_seconds`);
+
+type ValueGauge = { _getValue(labels: object): number; set(v: number): void };
+
+/**
+ * Node's delay histogram records the whole time between two firings of its timer, interval
+ * included: with a 1 s interval an idle loop would read 1 s of lag. Take the interval off (and
+ * show 0, not the histogram's empty-state extremes, when no sample fell between two scrapes).
+ */
+function subtractSampleInterval(r: Registry): void {
+  const lag = r.getSingleMetric('nodejs_eventloop_lag_seconds') as unknown as { collect?: () => unknown } | undefined;
+  const inner = lag?.collect;
+  if (!lag || !inner) return;
+  lag.collect = function (this: unknown) {
+    const out = inner.call(this);
+    for (const name of DELAY_GAUGES) {
+      const g = r.getSingleMetric(name) as unknown as ValueGauge | undefined;
+      if (!g) continue;
+      const v = g._getValue({}) - EVENT_LOOP_SAMPLE_MS / 1000;
+      g.set(Number.isFinite(v) && v > 0 && v < 3600 ? v : 0);
+    }
+    return out;
+  };
+}
 
 type Pair = { sent: Counter<string>; received: Counter<string> };
 
@@ -97,6 +121,7 @@ export class ExportMetrics {
       labelNames: ['version', 'nodejs'], registers: [r],
     }).set({ version, nodejs: process.version }, 1);
     collectDefaultMetrics({ register: r, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+    subtractSampleInterval(r);
     // Gauges named like counters, which promtool rejects; nodejs_active_{handles,requests,resources}
     // carry the same numbers.
     for (const m of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {

@@ -87,6 +87,16 @@ test('--per-pid adds series labelled by pid, removed five minutes after the proc
   })();
 });
 
+test('event-loop delays are sampled once a second and read without that second', async () => {
+  const m = new ExportMetrics('1', false);
+  await new Promise((r) => setTimeout(r, 2300)); // two samples of an idle loop
+  const page = await m.page();
+  const p50 = Number(/^nodejs_eventloop_lag_p50_seconds (\S+)$/m.exec(page)?.[1]);
+  // Uncorrected it would read the sampling interval itself, 1 s or more.
+  assert.ok(p50 >= 0 && p50 < 0.9, `p50 ${p50}`);
+  assert.doesNotMatch(page, /^nodejs_eventloop_lag_\w+_seconds (NaN|\d{4,})/m);
+});
+
 test('label values are escaped by the library so a hostile name cannot forge a series', async () => {
   const m = new ExportMetrics('1', true);
   const evil = 'x"} 1\nbwtop_program_sent_bytes_total{program="forged\\';
