@@ -4,9 +4,11 @@
 // capture cannot be opened for want of privileges.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { SKIP, killAll } from '../live/harness.js';
+import { SKIP, exited, killAll, sleep, tmp, track } from '../live/harness.js';
 import { freePort, get, runExporterToEnd, startExporter, stop } from './exporter-process.js';
 
 afterEach(killAll);
@@ -27,9 +29,38 @@ test('the metrics page answers with query strings, other paths are 404, SIGTERM 
     assert.equal(get(`${e.base}${path}`).status, 404, path);
   }
   assert.equal(get(`${e.base}/metrics`, undefined, 'POST').status, 405);
-  // promtool (Prometheus's own checker) accepts the page.
-  const check = spawnSync('promtool', ['check', 'metrics'], { input: get(`${e.base}/metrics`).body, encoding: 'utf8' });
-  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.equal(await stop(e, 'SIGTERM'), 0);
+  assert.doesNotMatch(e.stderr(), /error|at /i);
+});
+
+test('a program with a hostile name gets its own escaped series, per pid too, and promtool accepts the page', { skip: SKIP, timeout: 30_000 }, async () => {
+  const listen = `127.0.0.1:${await freePort()}`;
+  const e = await startExporter(listen, ['-i', 'lo', '-d', '0.5', '--per-pid']);
+  const sink = createServer((c) => c.resume());
+  const port = await new Promise<number>((resolve) => sink.listen(0, '127.0.0.1', () => resolve((sink.address() as { port: number }).port)));
+  try {
+    // The process name (comm) is the name it was started under: quotes, a brace, a newline.
+    const evil = 'a"} 1\nb\\c';
+    const link = join(tmp('bwtop-evil-'), evil);
+    symlinkSync('/usr/bin/python3', link);
+    const script = `import socket, time\ns = socket.create_connection(('127.0.0.1', ${port}))\ns.sendall(b'x' * 5000); time.sleep(1.5); s.close()`;
+    const child = track(spawn(link, ['-c', script], { stdio: 'ignore' }));
+    assert.equal(await exited(child), 0);
+    await sleep(1500);
+    get(`${e.base}/metrics`); // a new series is first scraped at 0
+    const page = get(`${e.base}/metrics`).body;
+    const escaped = 'a\\"} 1\\nb\\\\c';
+    const sent = page.split('\n').filter((l) => l.startsWith(`bwtop_program_sent_bytes_total{program="${escaped}"`));
+    assert.equal(sent.length, 1, page.split('\n').filter((l) => l.startsWith('bwtop_program_sent')).join('\n'));
+    assert.ok(Number(sent[0]!.split(' ').at(-1)) > 5000, sent[0]);
+    assert.ok(page.includes(`bwtop_process_sent_bytes_total{pid="${child.pid}",program="${escaped}",user="root",container=""}`));
+    assert.ok(!/^b\\c/m.test(page), 'no line starts inside the name');
+    // promtool (Prometheus's own checker) accepts the page.
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+  } finally {
+    sink.close();
+  }
   assert.equal(await stop(e, 'SIGTERM'), 0);
   assert.doesNotMatch(e.stderr(), /error|at /i);
 });
