@@ -16,15 +16,15 @@ import {
 import { tmpdir } from 'node:os';
 import {
   parseCmdline,
-  parseComm,
   parsePasswd,
+  parseStat,
   parseSockstat,
   parseSocketLink,
   parseStatStartTime,
   parseStatusUid,
   type SockstatCounts,
 } from '../core/proc/procText.js';
-import type { ProcSource, ProcessInfo } from '../core/proc/types.js';
+import type { OtherSocketTable, ProcSource, ProcessInfo } from '../core/proc/types.js';
 
 export type NetTableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
 
@@ -239,12 +239,17 @@ export class ProcFs implements ProcSource {
   readProcess(pid: number): ProcessInfo | null {
     const base = `${this.root}/${pid}/`;
     try {
-      const startTime = parseStatStartTime(readFileSync(base + 'stat', 'utf8'));
+      const stat = parseStat(readFileSync(base + 'stat', 'utf8'));
       const uid = parseStatusUid(readFileSync(base + 'status', 'utf8'));
-      if (startTime === null || uid === null) return null;
-      const name = parseComm(readFileSync(base + 'comm', 'utf8'));
+      if (stat === null || uid === null) return null;
       const cmdline = parseCmdline(readFileSync(base + 'cmdline', 'utf8'));
-      return { pid, startTime, name, cmdline, uid, user: this.userName(uid) };
+      let exe = '';
+      try {
+        exe = readlinkSync(base + 'exe');
+      } catch {
+        // kernel threads have none; another user's process without privileges
+      }
+      return { pid, startTime: stat.startTime, name: stat.comm, cmdline, uid, user: this.userName(uid), ppid: stat.ppid, exe };
     } catch (err) {
       if (isExpected(err)) return null;
       throw err;
@@ -256,6 +261,15 @@ export class ProcFs implements ProcSource {
       return readlinkSync(`${this.root}/${pid}/ns/net`);
     } catch {
       return null; // gone, not ours to read, or a fixture without ns/ links
+    }
+  }
+
+  readOtherSockets(name: OtherSocketTable): string | null {
+    try {
+      return readWhole(`${this.root}/net/${name}`);
+    } catch (err) {
+      if (isExpected(err)) return null;
+      throw err;
     }
   }
 

@@ -1,7 +1,7 @@
 // Pieces both drivers share: local addresses and draining the resolver.
 import type { Engine } from '../core/engine/engine.js';
 import { joinAddr } from '../core/engine/socket-index.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './deps.js';
 
 /**
  * This host's addresses, plus every specific local address in the socket tables: those are

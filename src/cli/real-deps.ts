@@ -5,7 +5,7 @@ import { captureErrorSentence, openLive } from '../adapters/live-capture.js';
 import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './deps.js';
 import { UserError } from './io.js';
 
 export function realDeps(procRoot: string): AppDeps {
@@ -32,6 +32,12 @@ export function realDeps(procRoot: string): AppDeps {
       }
     },
     now: () => Date.now(),
+    timers: {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+    warn: (line) => process.stderr.write(`${line}\n`),
     onStopSignal(handler) {
       const sigs = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
       const fn = (s: NodeJS.Signals): void => handler(s);

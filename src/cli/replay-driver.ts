@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { PacketDecoder } from '../core/decode/decoder.js';
 import { Engine } from '../core/engine/engine.js';
 import { readSocketTables } from '../core/engine/tables.js';
-import type { AppDeps, Sink, StopRequest } from './app.js';
+import type { AppDeps, Sink, StopRequest } from './deps.js';
 import type { LiveOptions } from './args.js';
 import { refreshLocalAddresses, resolveFully } from './engine-setup.js';
 

@@ -25,6 +25,8 @@ const proc = (pid: number, name: string, over: Partial<ProcessInfo> = {}): Proce
   cmdline: name,
   uid: 0,
   user: 'root',
+  ppid: 1,
+  exe: '',
   ...over,
 });
 

@@ -139,6 +139,7 @@ function hiding(proc: ProcSource, hidden: Set<number>): ProcSource {
     readProcess: (pid) => proc.readProcess(pid),
     readStartTime: (pid) => proc.readStartTime(pid),
     readNetNs: (pid) => proc.readNetNs(pid),
+    readOtherSockets: () => null,
   };
 }
 
@@ -185,6 +186,7 @@ test(
       readProcess: (pid) => base.readProcess(pid >= 9001 ? 6800 : pid),
       readStartTime: (pid) => base.readStartTime(pid >= 9001 ? 6800 : pid),
       readNetNs: () => null,
+      readOtherSockets: () => null,
     };
     const { resolver, table } = setup(proc);
     const early = flow(table, 'tcp [::1]:49818 [::1]:7003'); // 6798: only a full scan finds it

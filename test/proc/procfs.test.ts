@@ -39,6 +39,8 @@ test('readProcess: comm, cmdline, start time, real uid and its name', () => {
     cmdline: '/usr/bin/python3 /work/main/test/fixtures-tools/proc-scenario.py tcp-server dual srv) (x :: 7002 0',
     uid: 0,
     user: 'root',
+    ppid: 6782,
+    exe: '', // the copy keeps no exe links
   });
   const nobody = fs.readProcess(6793);
   assert.equal(nobody?.user, 'nobody');

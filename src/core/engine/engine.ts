@@ -13,7 +13,7 @@ import { LocalAddresses } from './local-addresses.js';
 import { ProcessRegistry } from './process-registry.js';
 import { Resolver, type TableReader } from './resolver.js';
 import { Counters } from './counters.js';
-import { closeInterval, type IntervalState } from './interval.js';
+import { closeInterval, type IntervalState, type WantsSockets } from './interval.js';
 
 const TCP_SYN = 2;
 const TCP_ACK = 16;
@@ -40,6 +40,8 @@ export class Engine {
   private readonly multiInterface: boolean;
   private readonly state: IntervalState;
   private readonly onPending: (f: Flow) => void;
+  /** How owners are learned, for the snapshot (the live driver sets it). */
+  ownership: Snapshot['ownership'] = { mode: 'polling', note: null };
 
   constructor(private readonly opts: EngineOptions) {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));
@@ -133,8 +135,27 @@ export class Engine {
    * Close the interval ending at `nowMs` and describe it. The caller refreshes the socket tables
    * and runs the resolver to completion first when it wants the freshest join (replay does).
    */
-  snapshot(nowMs: number, dropped: number): Snapshot {
-    return closeInterval(this, this.state, nowMs, dropped, this.opts.interfaces);
+  snapshot(nowMs: number, dropped: number, wantsSockets?: WantsSockets): Snapshot {
+    return closeInterval(this, this.state, nowMs, dropped, this.opts.interfaces, wantsSockets);
+  }
+
+  /**
+   * Kernel process events. A fork or exec starts following the process (its identity is read at
+   * once: it may be gone in a millisecond); an exit is exact, so no polling is needed to see it.
+   */
+  processBorn(pid: number, ppid: number, nowMs: number, exec: boolean): void {
+    const owners = this.resolver.owners;
+    owners.census.born(pid, ppid, nowMs);
+    if (exec) {
+      const e = this.registry.byPid(pid, nowMs);
+      if (e) this.registry.refresh(e);
+    }
+  }
+
+  processExited(pid: number, nowMs: number): void {
+    this.resolver.owners.census.exited(pid, nowMs);
+    this.resolver.owners.pidGone(pid);
+    this.registry.exited(pid, nowMs);
   }
 
   /** Flows that ended up with an owner, for tests and the exporter. */

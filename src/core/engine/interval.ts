@@ -1,7 +1,10 @@
 // Closing an interval: move each flow's unreported bytes to its owner (or to the unknown
 // bucket), update states from the latest tables, expire what is finished, and describe it all
 // as a Snapshot.
-import type { ConnectionStats, ProcessStats, Snapshot } from '../model.js';
+import type { ConnectionStats, ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
+import type { SocketEntry } from '../proc/types.js';
+import { formatEndpoint } from '../proc/address.js';
+import { joinAddr } from './socket-index.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import type { ProcessEntry } from './process-entry.js';
 import { ensureFlowText, flowProtoName } from './flow-text.js';
@@ -18,7 +21,12 @@ export interface IntervalState {
   intervalMs: number;
 }
 
-export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropped: number, interfaces: string[]): Snapshot {
+/** Which processes' idle sockets to list (every socket they hold); default: all of them. */
+export type WantsSockets = (pid: number) => boolean;
+
+export function closeInterval(
+  e: Engine, st: IntervalState, nowMs: number, dropped: number, interfaces: string[], wantsSockets: WantsSockets = () => true,
+): Snapshot {
   const slot = st.intervalIndex++ % st.windowIntervals;
   const c = e.counters;
   let pendingBytes = 0;
@@ -68,15 +76,23 @@ export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropp
   const w = st.windowIntervals;
   const ms = st.intervalMs;
   const processes: ProcessStats[] = [];
+  const programs: ProgramEntryStats[] = [];
   for (const p of e.registry.all.values()) {
     p.sent.push(p.sentInterval);
     p.received.push(p.receivedInterval);
     p.sentInterval = 0;
     p.receivedInterval = 0;
     if (p.sentTotal === 0 && p.receivedTotal === 0 && p.flows.size === 0) continue;
-    processes.push(describeProcess(p, w, ms));
+    const connections = describeConnections(p, w, ms);
+    if (p.pids) {
+      programs.push(describeProgram(p, connections, w, ms));
+      continue;
+    }
+    if (!p.exitedAtMs && wantsSockets(p.pid)) addIdleSockets(e, p, connections);
+    processes.push(describeProcess(p, connections, w, ms));
   }
   processes.sort((a, b) => b.sent + b.received - (a.sent + a.received) || a.pid - b.pid);
+  programs.sort((a, b) => b.sent + b.received - (a.sent + a.received) || (a.programKey < b.programKey ? -1 : 1));
 
   const u = c.unknown;
   const byProto = { tcp: u.tcp.take(), udp: u.udp.take(), other: u.other.take() };
@@ -104,8 +120,8 @@ export function closeInterval(e: Engine, st: IntervalState, nowMs: number, dropp
       receivedHistory: c.receivedHistory.toArray(),
     },
     processes,
-    programs: [],
-    ownership: { mode: 'polling', note: null },
+    programs,
+    ownership: e.ownership,
     unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
     pendingBytes,
   };
@@ -117,10 +133,50 @@ function forgetFlow(e: Engine, f: Flow): void {
   e.resolver.forget(f);
 }
 
-function describeProcess(p: ProcessEntry, w: number, ms: number): ProcessStats {
+function describeConnections(p: ProcessEntry, w: number, ms: number): ConnectionStats[] {
   const connections: ConnectionStats[] = [];
   for (const f of p.flows) connections.push(describeFlow(f, w, ms));
   connections.sort((a, b) => b.sent + b.received - (a.sent + a.received) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return connections;
+}
+
+/** Every other socket the process holds (a listener, an idle connection), after the busy ones. */
+function addIdleSockets(e: Engine, p: ProcessEntry, connections: ConnectionStats[]): void {
+  const seen = new Set<number>();
+  for (const c of connections) if (c.inode) seen.add(c.inode);
+  const idle: ConnectionStats[] = [];
+  for (const ino of e.resolver.owners.inodesOf(p.pid)) {
+    if (seen.has(ino)) continue;
+    const s = e.resolver.tables.byInode(ino);
+    if (s) idle.push(describeSocket(s));
+  }
+  idle.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  connections.push(...idle);
+}
+
+function describeSocket(s: SocketEntry): ConnectionStats {
+  const la = joinAddr(s.localAddr);
+  const ra = joinAddr(s.remoteAddr);
+  const local = formatEndpoint(la, s.localPort);
+  const remote = formatEndpoint(ra, s.remotePort);
+  const family = la.includes(':') ? 6 : 4;
+  return {
+    id: `${s.proto} ${local} ${remote}`, proto: s.proto, family, local, remote, remoteAddr: ra, state: s.state,
+    sent: 0, received: 0, sentTotal: 0, receivedTotal: 0, sentRate: 0, receivedRate: 0, lastSeenMs: 0, inode: s.inode, active: false,
+  };
+}
+
+function describeProgram(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProgramEntryStats {
+  return {
+    programKey: p.programKey, name: p.name, exe: p.exe, cmdline: p.cmdline, user: p.user, uid: p.uid, pids: [...p.pids!],
+    container: null, unit: null, netns: p.netns,
+    sent: p.sent.recent(1), received: p.received.recent(1), sentTotal: p.sentTotal, receivedTotal: p.receivedTotal,
+    sentRate: p.sent.rate(w, ms), receivedRate: p.received.rate(w, ms), connections,
+    sentHistory: p.sent.toArray(), receivedHistory: p.received.toArray(),
+  };
+}
+
+function describeProcess(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProcessStats {
   return {
     pid: p.pid,
     startTime: p.startTime,
@@ -135,12 +191,12 @@ function describeProcess(p: ProcessEntry, w: number, ms: number): ProcessStats {
     sentRate: p.sent.rate(w, ms),
     receivedRate: p.received.rate(w, ms),
     exitedAtMs: p.exitedAtMs,
-    exe: '',
-    programKey: `${p.name}\u0000${p.uid}`,
-    ppid: 0,
+    exe: p.exe,
+    programKey: p.programKey,
+    ppid: p.ppid,
     container: null,
     unit: null,
-    netns: null,
+    netns: p.netns,
     connections,
     sentHistory: p.sent.toArray(),
     receivedHistory: p.received.toArray(),

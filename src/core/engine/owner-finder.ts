@@ -1,23 +1,33 @@
-// Socket inode -> owning pid, learned by reading /proc/PID/fd. A miss is searched where the owner
-// is likely first (a given pid such as the listener's owner; the newest pids, since a new
-// connection usually comes from a new process), and only then by a full scan that proceeds in
-// bounded steps so capture and the screen keep running.
+// Socket inode -> the processes holding it, learned by reading /proc/PID/fd. A miss is searched
+// where the owner is likely first (a given pid such as the listener's owner; the young processes,
+// since a new connection usually comes from a new process), and only then by a full scan that
+// proceeds in bounded steps so capture and the screen keep running.
 import type { ProcSource } from '../proc/types.js';
-import { YoungSockets } from './young-sockets.js';
+import { parseOtherSocketInodes } from '../proc/procText.js';
+import { ProcessCensus } from './process-census.js';
+
+/** Service managers hand sockets to the services they start; the service is the owner. */
+const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
 
 export class OwnerFinder {
-  private readonly inodePid = new Map<number, number>();
-  private readonly pidInodes = new Map<number, number[]>();
+  private readonly holders = new Map<number, number[]>();
+  private readonly pidInodes = new Map<number, readonly number[]>();
   /** When each pid's descriptors were last read (caller's clock). */
   private readonly scannedAt = new Map<number, number>();
+  /** Start time and comm of holders of shared sockets, read when a choice is needed. */
+  private readonly ranks = new Map<number, { start: number; passer: boolean }>();
   private fullScan: number[] | null = null;
   /** Bumped when a full scan completes; flows waiting for one compare against it. */
   fullScansDone = 0;
   pidsRead = 0;
-  readonly young = new YoungSockets();
+  readonly census = new ProcessCensus();
   /** Called right after a young process's descriptors were read (its details are read then). */
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
-
+  /** When the newest pids were last listed (polling mode): a pid first seen later was born after. */
+  private lastListingMs = -Infinity;
+  /** Process events are arriving: young processes are known from them, not from listings. */
+  eventsActive = false;
+  private lastClassifyMs = -Infinity;
 
   /** Our own network namespace: young processes elsewhere own none of the sockets we see. */
   private readonly ownNetNs: string | null;
@@ -26,8 +36,46 @@ export class OwnerFinder {
     this.ownNetNs = proc.readNetNs('self');
   }
 
+  /**
+   * The process a socket is credited to: its only holder; of several, the one that started
+   * first (a shell's connection inherited by each child it starts stays the shell's, also after
+   * pid numbers wrap), passing over pid 1 and service managers that only hand sockets on.
+   */
   lookup(inode: number): number | undefined {
-    return this.inodePid.get(inode);
+    const hs = this.holders.get(inode);
+    if (!hs || hs.length === 0) return undefined;
+    if (hs.length === 1) return hs[0];
+    let best: number | undefined;
+    let bestRank: { start: number; passer: boolean } | null = null;
+    for (const pid of hs) {
+      const r = this.rank(pid);
+      if (r === null) continue; // gone meanwhile
+      if (
+        bestRank === null ||
+        (bestRank.passer && !r.passer) ||
+        (bestRank.passer === r.passer && (r.start < bestRank.start || (r.start === bestRank.start && pid < best!)))
+      ) {
+        best = pid;
+        bestRank = r;
+      }
+    }
+    return best;
+  }
+
+  /** Every process seen holding the inode. */
+  holdersOf(inode: number): readonly number[] {
+    return this.holders.get(inode) ?? [];
+  }
+
+  private rank(pid: number): { start: number; passer: boolean } | null {
+    let r = this.ranks.get(pid);
+    if (!r) {
+      const info = this.proc.readProcess(pid);
+      if (!info) return null;
+      r = { start: info.startTime, passer: pid === 1 || SOCKET_PASSERS.has(info.name) };
+      this.ranks.set(pid, r);
+    }
+    return r;
   }
 
   /** Read one process's sockets into the map. False when it has vanished. */
@@ -36,23 +84,58 @@ export class OwnerFinder {
     this.pidsRead++;
     this.forgetPid(pid);
     if (!inodes) {
-      this.young.gone(pid, nowMs);
+      if (!this.eventsActive) this.census.exited(pid, nowMs);
       return false;
     }
     this.scannedAt.set(pid, nowMs);
     this.pidInodes.set(pid, inodes);
-    // Until the first full scan is done, every process counts as one that was already there.
-    if (this.fullScansDone === 0) this.young.markOld(pid);
-    else if (this.young.isYoung(pid, nowMs) && this.sameNetNs(pid) && this.young.record(pid, inodes, nowMs)) {
-      this.onYoungRead(pid, nowMs);
-    }
     for (const ino of inodes) {
-      const cur = this.inodePid.get(ino);
-      // A socket shared by several processes (pre-fork servers) is credited to the lowest pid,
-      // usually the parent, so the choice is stable between scans.
-      if (cur === undefined || pid < cur) this.inodePid.set(ino, pid);
+      const hs = this.holders.get(ino);
+      if (!hs) this.holders.set(ino, [pid]);
+      else if (!hs.includes(pid)) hs.push(pid);
     }
+    // Until the first full scan is done, every process counts as one that was already there.
+    if (this.fullScansDone === 0 && !this.eventsActive) this.census.markOld(pid);
+    else if (this.census.isFollowed(pid) && this.sameNetNs(pid)) this.followRead(pid, inodes, nowMs);
     return true;
+  }
+
+  private followRead(pid: number, inodes: readonly number[], nowMs: number): void {
+    const ppid = this.census.parentOf(pid);
+    // The parent must have been read since this process began, or a socket it opened just
+    // before the fork would look like the child's own.
+    if (ppid > 0 && inodes.length > 0 && (this.scannedAt.get(ppid) ?? -Infinity) < this.census.bornAt(pid)) {
+      this.scanPid(ppid, nowMs);
+    }
+    const parentHeld = this.pidInodes.get(ppid) ?? [];
+    const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino));
+    if (unclassified.length > 0) this.classify(unclassified, nowMs);
+    this.onYoungRead(pid, nowMs);
+  }
+
+  /** Tell unix, netlink and packet sockets apart from inet ones (at most once per ms). */
+  private classify(inodes: number[], nowMs: number): void {
+    if (nowMs - this.lastClassifyMs < 1) return;
+    this.lastClassifyMs = nowMs;
+    const other = new Set<number>();
+    for (const t of ['unix', 'netlink', 'packet'] as const) {
+      const text = this.proc.readOtherSockets(t);
+      if (text !== null) parseOtherSocketInodes(text, other);
+    }
+    this.census.classifyNonInet(inodes.filter((i) => other.has(i)));
+  }
+
+  /** Read the young processes that are alive (events), or the newest pids (polling). */
+  scanYoung(count: number, skip: Set<number>, nowMs: number, freshMs: number): void {
+    if (this.eventsActive) {
+      for (const pid of this.census.alive(nowMs)) {
+        if (skip.has(pid)) continue;
+        skip.add(pid);
+        this.scanPid(pid, nowMs);
+      }
+      return;
+    }
+    this.scanNewest(count, skip, nowMs, freshMs);
   }
 
   /**
@@ -60,18 +143,24 @@ export class OwnerFinder {
    * connection's owner is usually a new process, and re-reading an old one that holds thousands
    * of sockets (a busy server) on every miss would cost more than the rest of the pass.
    */
-  scanNewest(count: number, skip: Set<number>, nowMs: number, freshMs: number): void {
+  private scanNewest(count: number, skip: Set<number>, nowMs: number, freshMs: number): void {
     const pids = this.proc.listPids();
     if (!pids) return;
     const listed = new Set(pids);
-    for (const pid of this.young.following()) if (!listed.has(pid)) this.young.gone(pid, nowMs);
+    for (const pid of this.census.following()) if (!listed.has(pid)) this.census.exited(pid, nowMs);
+    if (this.fullScansDone > 0) {
+      for (const pid of pids) {
+        if (!this.census.isOld(pid) && !this.census.isFollowed(pid)) this.census.born(pid, 0, this.lastListingMs);
+      }
+    }
+    this.lastListingMs = nowMs;
     pids.sort((a, b) => b - a);
     let n = 0;
     for (const pid of pids) {
       if (n >= count) break;
       if (skip.has(pid)) continue;
       const at = this.scannedAt.get(pid);
-      if (at !== undefined && nowMs - at < freshMs && !this.young.isYoung(pid, nowMs)) continue;
+      if (at !== undefined && nowMs - at < freshMs && !this.census.isFollowed(pid)) continue;
       skip.add(pid);
       this.scanPid(pid, nowMs);
       n++;
@@ -104,7 +193,12 @@ export class OwnerFinder {
     return ns === null || ns === this.ownNetNs;
   }
 
-  /** Whether pid held the inode at its last read (re-read first when the caller wants it fresh). */
+  /** The socket inodes pid held at its last read. */
+  inodesOf(pid: number): readonly number[] {
+    return this.pidInodes.get(pid) ?? [];
+  }
+
+  /** Whether pid held the inode at its last read. */
   holds(pid: number, inode: number): boolean {
     return this.pidInodes.get(pid)?.includes(inode) ?? false;
   }
@@ -116,14 +210,21 @@ export class OwnerFinder {
 
   forgetPid(pid: number): void {
     this.scannedAt.delete(pid);
+    this.ranks.delete(pid);
     const old = this.pidInodes.get(pid);
     if (!old) return;
-    for (const ino of old) if (this.inodePid.get(ino) === pid) this.inodePid.delete(ino);
+    for (const ino of old) {
+      const hs = this.holders.get(ino);
+      if (!hs) continue;
+      const i = hs.indexOf(pid);
+      if (i >= 0) hs.splice(i, 1);
+      if (hs.length === 0) this.holders.delete(ino);
+    }
     this.pidInodes.delete(pid);
   }
 
   /** Drop inodes that are no longer in any socket table, so the map stays bounded. */
   retainInodes(live: (inode: number) => boolean): void {
-    for (const ino of this.inodePid.keys()) if (!live(ino)) this.inodePid.delete(ino);
+    for (const ino of this.holders.keys()) if (!live(ino)) this.holders.delete(ino);
   }
 }

@@ -1,55 +1,81 @@
-// The processes that own flows, keyed by pid + start time. Exited processes linger (dimmed on
-// the screen, still in --json) for PROCESS_LINGER_MS of packet time, then are forgotten.
+// The processes that own flows, keyed by pid + start time, and the program entries for bytes
+// whose pid the evidence does not decide. Exited processes linger (dimmed on the screen, still in
+// --json) for PROCESS_LINGER_MS of packet time, then are forgotten. A process whose identity
+// could not be read before it vanished gets no entry at all: a row never has an empty name.
 import type { ProcSource } from '../proc/types.js';
-import { ProcessEntry, processKey } from './process-entry.js';
+import { ProcessEntry, netnsInode, processKey } from './process-entry.js';
 
 export const PROCESS_LINGER_MS = 10_000;
 
 export class ProcessRegistry {
   readonly all = new Map<string, ProcessEntry>();
   private readonly liveByPid = new Map<number, ProcessEntry>();
+  /** The last entry seen for each pid, alive or exited (candidates of a vanished flow may have exited). */
+  private readonly lastByPid = new Map<number, ProcessEntry>();
 
   constructor(private readonly proc: ProcSource) {}
 
-  /** The running process with this pid, read from procfs on first sight. */
-  byPid(pid: number, nowMs: number): ProcessEntry {
+  /** The running process with this pid, read from procfs on first sight; null when unreadable. */
+  byPid(pid: number, nowMs: number): ProcessEntry | null {
     const known = this.liveByPid.get(pid);
     const start = this.proc.readStartTime(pid);
     if (known && (start === null || start === known.startTime)) return known;
     if (known) this.markExited(known, nowMs);
     const info = this.proc.readProcess(pid);
-    let entry: ProcessEntry;
-    if (info) {
-      entry = this.all.get(processKey(pid, info.startTime)) ??
-        new ProcessEntry(pid, info.startTime, info.name, info.cmdline, info.uid, info.user);
-    } else {
-      // Gone between finding its socket and reading its details: the pid is still the truth.
-      entry = new ProcessEntry(pid, start ?? 0, '', '', -1, '');
-      entry.exitedAtMs = nowMs;
-    }
-    this.all.set(entry.key, entry);
+    if (!info) return null;
+    const key = processKey(pid, info.startTime);
+    const entry = this.all.get(key) ?? new ProcessEntry(pid, info.startTime, info, netnsInode(this.proc.readNetNs(pid)));
+    this.all.set(key, entry);
+    this.lastByPid.set(pid, entry);
     if (!entry.exitedAtMs) this.liveByPid.set(pid, entry);
     return entry;
   }
 
+  /** The last process known under this pid, running or not. */
+  lastOf(pid: number): ProcessEntry | undefined {
+    return this.liveByPid.get(pid) ?? this.lastByPid.get(pid);
+  }
+
   /**
-   * Re-read name and command line: a process first read just after fork (by the search for
-   * new processes) may have exec'd since — `ip netns exec ... curl` becomes curl.
+   * Re-read name and command line: a process first read just after fork may have exec'd since
+   * (`ip netns exec ... curl` becomes curl).
    */
   refresh(entry: ProcessEntry): void {
-    if (entry.exitedAtMs) return;
+    if (entry.exitedAtMs || entry.pids) return;
     const info = this.proc.readProcess(entry.pid);
     if (!info || info.startTime !== entry.startTime) return;
     entry.name = info.name;
-    // A zombie (exited, not yet reaped) reads an empty command line: keep the one it had.
+    // A zombie (exited, not yet reaped) reads an empty command line and no exe: keep what it had.
     if (info.cmdline !== '') entry.cmdline = info.cmdline;
+    if (info.exe !== '') entry.exe = info.exe;
     entry.uid = info.uid;
     entry.user = info.user;
+    entry.ppid = info.ppid;
+  }
+
+  /** The program entry for bytes of one of `members` (all of one program), made on first use. */
+  program(members: readonly ProcessEntry[]): ProcessEntry {
+    const first = members[0]!;
+    const key = `program:${first.programKey}`;
+    let entry = this.all.get(key);
+    if (!entry) {
+      entry = new ProcessEntry(-1, 0, first, first.netns, []);
+      this.all.set(key, entry);
+    }
+    for (const m of members) if (!entry.pids!.includes(m.pid)) entry.pids!.push(m.pid);
+    entry.exitedAtMs = 0;
+    return entry;
   }
 
   markExited(entry: ProcessEntry, nowMs: number): void {
     if (!entry.exitedAtMs) entry.exitedAtMs = nowMs;
     if (this.liveByPid.get(entry.pid) === entry) this.liveByPid.delete(entry.pid);
+  }
+
+  /** A process exit the kernel reported. */
+  exited(pid: number, nowMs: number): void {
+    const e = this.liveByPid.get(pid);
+    if (e) this.markExited(e, nowMs);
   }
 
   /** Check every running process is still the same; returns the pids found gone. */
@@ -68,8 +94,11 @@ export class ProcessRegistry {
   expire(nowMs: number): ProcessEntry[] {
     const out: ProcessEntry[] = [];
     for (const [key, entry] of this.all) {
+      // A program entry idle for the linger time goes the same way.
+      if (entry.pids && entry.flows.size === 0 && !entry.exitedAtMs) entry.exitedAtMs = nowMs;
       if (entry.exitedAtMs && nowMs - entry.exitedAtMs >= PROCESS_LINGER_MS) {
         this.all.delete(key);
+        if (this.lastByPid.get(entry.pid) === entry) this.lastByPid.delete(entry.pid);
         out.push(entry);
       }
     }

@@ -1,18 +1,21 @@
 // The join: pending flows -> socket (via the socket tables) -> process (via fd links).
 // Work is done in passes the caller schedules (rate-limited, off the per-packet path): read the
 // young processes' descriptors, refresh the tables, then step(). A flow's owner is, in order:
-// the holder of its own socket; for an accepted TCP connection its server already closed, the
-// listener's process; for a socket already gone, the one young process that fits
-// (young-sockets.ts). Flows keep their bytes while pending; a flow becomes unknown only when its
-// socket was missing from MISSES_TO_GIVE_UP table reads made after its first packet with no
-// young process fitting, or its socket survived a full fd scan started after its first packet
-// without an owner showing up.
+// the holder of its own socket (of several holders, the one that started first); for an
+// accepted TCP connection its server already closed, the listener's process; for a socket
+// already gone, the one young process that fits (process-census.ts), or the program when every
+// process that fits runs the same program. Flows keep their bytes while pending; a flow becomes
+// unknown when its socket was missing from MISSES_TO_GIVE_UP table reads made after its first
+// packet with no young process fitting, when the processes that fit differ, or when its socket
+// survived a full fd scan started after its first packet without an owner showing up.
 import type { ProcSource, SocketEntry } from '../proc/types.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import { flowKey, flowProtoName, flowTables } from './flow-text.js';
 import { OwnerFinder } from './owner-finder.js';
+import type { ProcessEntry } from './process-entry.js';
 import type { ProcessRegistry } from './process-registry.js';
-import { ALL_TABLES, SocketTables, type TableName } from './socket-index.js';
+import { tieKey } from './process-census.js';
+import { ALL_TABLES, SocketTables, exactKey, joinAddr, type TableName } from './socket-index.js';
 import { PROTO_TCP } from '../packet.js';
 
 export const MISSES_TO_GIVE_UP = 2;
@@ -30,11 +33,8 @@ export class Resolver {
   /** Flows queued since the last pass: their owners may be new processes, read at once. */
   private fresh = 0;
   private pending: Flow[] = [];
-  /**
-   * Per pending flow: the table generation and full-scan count when queued, and when the first
-   * search of young processes after its first packet happened (their sightings that count).
-   */
-  private readonly queuedAt = new Map<Flow, { gen: number; scans: number; sightedUntil: number }>();
+  /** Per pending flow: the table generation and full-scan count when queued. */
+  private readonly queuedAt = new Map<Flow, { gen: number; scans: number }>();
   resolved = 0;
   givenUp = 0;
 
@@ -46,7 +46,10 @@ export class Resolver {
     this.owners = new OwnerFinder(proc);
     // Read at once: a young process may exit any moment, and may have exec'd since its last read
     // (fork, then exec curl).
-    this.owners.onYoungRead = (pid, nowMs) => this.registry.refresh(this.registry.byPid(pid, nowMs));
+    this.owners.onYoungRead = (pid, nowMs) => {
+      const e = this.registry.byPid(pid, nowMs);
+      if (e) this.registry.refresh(e);
+    };
     this.tables = new SocketTables(readTables);
   }
 
@@ -59,7 +62,6 @@ export class Resolver {
     this.queuedAt.set(f, {
       gen: this.tables.generation,
       scans: this.owners.fullScansDone + (this.owners.scanning ? 1 : 0),
-      sightedUntil: -Infinity,
     });
     this.pending.push(f);
     this.fresh++;
@@ -93,9 +95,19 @@ export class Resolver {
   prescan(nowMs: number, evenWithoutNewFlows = false): void {
     if (this.fresh === 0 && !evenWithoutNewFlows) return;
     this.fresh = 0;
-    this.owners.scanNewest(NEWEST_PIDS, new Set(), nowMs, RESCAN_AFTER_MS);
-    this.owners.young.prune(nowMs);
-    for (const q of this.queuedAt.values()) if (q.sightedUntil === -Infinity) q.sightedUntil = nowMs;
+    this.owners.scanYoung(NEWEST_PIDS, new Set(), nowMs, RESCAN_AFTER_MS);
+    this.owners.census.prune(nowMs);
+  }
+
+  /** Tie young processes' sockets to the conversations the tables now show them in. */
+  private tieYoungSockets(nowMs: number): void {
+    const census = this.owners.census;
+    for (const ino of [...census.untied()]) {
+      const e = this.tables.byInode(ino);
+      if (!e) continue;
+      const key = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
+      census.tie(ino, tieKey(key, e.proto, e.remotePort, e.localPort), nowMs);
+    }
   }
 
   /** The table each pending flow most likely lives in: read these first. */
@@ -115,24 +127,6 @@ export class Resolver {
     return [...names];
   }
 
-  /**
-   * A whole pass for new flows, synchronously: young processes first, then only the table each
-   * flow most likely lives in, then — for those still unmatched — the others. (The live driver
-   * does the same with the table reads off the main thread.)
-   */
-  pass(nowMs: number, pidBudget: number): boolean {
-    this.prescan(nowMs);
-    const first = this.firstTables();
-    if (first.length > 0) this.tables.refresh(first);
-    this.step(nowMs, pidBudget);
-    const rest = this.staleTables();
-    if (rest.length > 0) {
-      this.tables.refresh(rest);
-      this.step(nowMs, pidBudget);
-    }
-    return this.busy;
-  }
-
   /** The socket a flow belongs to in the current tables, or null. */
   socketOf(f: Flow): SocketEntry | null {
     const names = flowTables(f);
@@ -150,13 +144,15 @@ export class Resolver {
    */
   stateOf(f: Flow): string {
     const names = flowTables(f);
+    // The conversation's own row tells its state, whichever socket now has the 4-tuple.
     const e = this.tables.find(names, flowKey(f));
-    if (e && (e.inode === f.inode || e.inode === 0 || f.inode === 0)) return e.state;
+    if (e) return e.state;
     if (f.proto !== PROTO_TCP) {
       const b = this.tables.findBound(names, 'udp', f.family, f.localAddrText, f.lport);
       if (b && b.entry.inode === f.inode) return b.entry.state;
     }
-    return f.inode ? 'CLOSED' : f.state;
+    // Gone from tables that were read after its owner was found: closed.
+    return f.inode && f.status === FLOW_RESOLVED ? 'CLOSED' : f.state;
   }
 
   /**
@@ -165,6 +161,7 @@ export class Resolver {
    */
   step(nowMs: number, pidBudget: number): boolean {
     if (this.owners.scanning) this.owners.stepFullScan(pidBudget, nowMs);
+    this.tieYoungSockets(nowMs);
     const scannedNow = new Set<number>();
     const stillPending: Flow[] = [];
     let needFullScan = false;
@@ -175,10 +172,11 @@ export class Resolver {
       if (!entry || entry.inode === 0) {
         const readSince = this.tables.readGeneration(flowTables(f)) > since.gen;
         // Only for conversations this host opened: an accepted one belongs to its listener.
-        const pid = readSince && f.initiated ? this.closedSocketOwner(f, since.sightedUntil, scannedNow, nowMs) : undefined;
-        if (pid !== undefined) {
+        const owner = readSince && f.initiated ? this.closedSocketOwner(f, scannedNow, nowMs) : undefined;
+        if (owner !== undefined) {
           if (entry) f.state = entry.state;
-          this.assign(f, pid, nowMs);
+          if (owner === null) this.giveUp(f);
+          else this.attach(f, owner);
           continue;
         }
         if (readSince) f.misses++;
@@ -186,15 +184,20 @@ export class Resolver {
         else stillPending.push(f);
         continue;
       }
-      f.inode = entry.inode;
+      // Through a listener the flow's own socket is unknown (its server already closed it).
+      f.inode = f.proto === PROTO_TCP && entry.state === 'LISTEN' ? 0 : entry.inode;
       f.state = this.stateOf(f);
       let pid = this.owners.lookup(entry.inode);
       if (pid === undefined) pid = this.searchLikely(f, entry, scannedNow, nowMs);
       // An accepted socket its server has already closed is held by nobody: the listener's
       // process accepted it.
       if (pid === undefined) pid = this.listenerOwner(f);
-      if (pid !== undefined) {
-        this.assign(f, pid, nowMs);
+      const proc = pid === undefined ? null : this.registry.byPid(pid, nowMs);
+      if (proc) {
+        this.registry.refresh(proc);
+        this.attach(f, proc);
+      } else if (pid !== undefined) {
+        this.giveUp(f); // its holder vanished before it could be named: nobody's row
       } else if (this.owners.fullScansDone > since.scans && !this.owners.scanning) {
         this.giveUp(f); // a whole scan since its first packet found no holder
       } else {
@@ -219,34 +222,41 @@ export class Resolver {
   }
 
   /**
-   * A flow whose socket is already gone from the tables: the one young process that held a
-   * socket right after the flow began and has let go of it since (see young-sockets.ts).
+   * A flow whose socket is already gone from the tables: the young process that held exactly
+   * its socket, else the one that fits (process-census.ts); several that all run one program
+   * give the program entry. undefined: nobody fits (yet); null: the evidence does not decide.
    */
-  private closedSocketOwner(f: Flow, sightedUntil: number, scanned: Set<number>, nowMs: number): number | undefined {
-    const { letGo, exited } = this.owners.young.candidates(f.firstSeenMs, sightedUntil, (pid, inode) => {
-      if (!scanned.has(pid)) {
-        scanned.add(pid);
-        this.owners.scanPid(pid, nowMs);
-      }
-      return this.owners.holds(pid, inode);
-    });
+  private closedSocketOwner(f: Flow, scanned: Set<number>, nowMs: number): ProcessEntry | null | undefined {
+    const key = flowKey(f);
+    const { proven, fitting } = this.owners.census.candidates(
+      f.firstSeenMs,
+      key,
+      tieKey('', flowProtoName(f), 0, f.lport),
+      (pid, inode) => {
+        if (!scanned.has(pid)) {
+          scanned.add(pid);
+          this.owners.scanPid(pid, nowMs);
+        }
+        return this.owners.holds(pid, inode);
+      },
+    );
+    const pids = proven.size > 0 ? proven : fitting;
     // On loopback the other end is local too: the server this flow talks to also accepted (and
     // closed) a socket just then, but it is the peer, not the owner.
-    if (f.proto === PROTO_TCP) {
+    if (f.proto === PROTO_TCP && proven.size === 0) {
       const peer = this.tables.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
-      if (peer && peer.entry.state === 'LISTEN') {
-        const peerPid = this.owners.lookup(peer.entry.inode);
-        if (peerPid !== undefined) {
-          letGo.delete(peerPid);
-          exited.delete(peerPid);
-        }
-      }
+      if (peer && peer.entry.state === 'LISTEN') for (const p of this.owners.holdersOf(peer.entry.inode)) pids.delete(p);
     }
-    if (letGo.size === 1) return letGo.values().next().value;
-    // No socket was caught at all (it lived between two reads): the one young process alive
-    // then that has exited since.
-    if (letGo.size === 0 && exited.size === 1) return exited.values().next().value;
-    return undefined;
+    if (pids.size === 0) return undefined;
+    const members: ProcessEntry[] = [];
+    for (const pid of pids) {
+      const e = this.registry.lastOf(pid);
+      if (!e) return null; // never named: its bytes cannot go to a row
+      members.push(e);
+    }
+    if (members.length === 1) return members[0]!;
+    const program = members[0]!.programKey;
+    return members.every((m) => m.programKey === program) ? this.registry.program(members) : null;
   }
 
   /** Likely owners first: the listener's process, then the newest processes. */
@@ -261,13 +271,11 @@ export class Resolver {
         if (pid !== undefined) return pid;
       }
     }
-    this.owners.scanNewest(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS);
+    this.owners.scanYoung(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS);
     return this.owners.lookup(entry.inode);
   }
 
-  private assign(f: Flow, pid: number, nowMs: number): void {
-    const proc = this.registry.byPid(pid, nowMs);
-    this.registry.refresh(proc);
+  private attach(f: Flow, proc: ProcessEntry): void {
     if (f.owner && f.owner !== proc) f.owner.flows.delete(f);
     f.owner = proc;
     proc.flows.add(f);

@@ -129,6 +129,14 @@ export class SocketTables {
     return wildcard;
   }
 
+  byInode(inode: number): SocketEntry | undefined {
+    for (const i of this.indexes.values()) {
+      const e = i.byInode.get(inode);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
   hasInode(inode: number): boolean {
     for (const i of this.indexes.values()) if (i.byInode.has(inode)) return true;
     return false;

@@ -30,6 +30,33 @@ export function parseStatStartTime(stat: string): number | null {
   return Number(raw);
 }
 
+/** comm, ppid (field 4) and start time (field 22) of /proc/PID/stat in one parse. */
+export function parseStat(stat: string): { comm: string; ppid: number; startTime: number } | null {
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const ppid = fields[1];
+  const start = fields[19];
+  if (ppid === undefined || start === undefined || !/^\d{1,10}$/.test(ppid) || !/^\d{1,15}$/.test(start)) return null;
+  return { comm: stat.slice(open + 1, close), ppid: Number(ppid), startTime: Number(start) };
+}
+
+/**
+ * Socket inodes listed in /proc/net/unix, netlink or packet: the column headed "Inode" (its
+ * position differs per file). Sockets of these kinds never carry a TCP or UDP flow.
+ */
+export function parseOtherSocketInodes(text: string, into: Set<number>): void {
+  const nl = text.indexOf('\n');
+  if (nl < 0) return;
+  const col = text.slice(0, nl).trim().split(/\s+/).indexOf('Inode');
+  if (col < 0) return;
+  for (const line of text.slice(nl + 1).split('\n')) {
+    const v = line.trim().split(/\s+/)[col];
+    if (v !== undefined && /^\d{1,12}$/.test(v)) into.add(Number(v));
+  }
+}
+
 /** comm from /proc/PID/stat: between the first '(' and the last ')'. */
 export function parseStatComm(stat: string): string | null {
   const open = stat.indexOf('(');

@@ -28,7 +28,14 @@ export interface ProcessInfo {
   cmdline: string; // argv joined by spaces, raw (untrusted); "" for kernel threads / zombies
   uid: number;
   user: string; // user name, or the uid as text when unknown
+  /** Parent pid (field 4 of stat). */
+  ppid: number;
+  /** The executable (/proc/PID/exe link), "" when unreadable (kernel threads, not ours to read). */
+  exe: string;
 }
+
+/** Non-inet socket tables whose inodes tell a young process's other sockets apart. */
+export type OtherSocketTable = 'unix' | 'netlink' | 'packet';
 
 /** Synchronous procfs access; every method returns null when the file vanished or is unreadable. */
 export interface ProcSource {
@@ -45,4 +52,6 @@ export interface ProcSource {
    * own; null when unknown (fixture copies carry none).
    */
   readNetNs(pid: number | 'self'): string | null;
+  /** /proc/net/{unix,netlink,packet} text, null when missing. */
+  readOtherSockets(name: OtherSocketTable): string | null;
 }

@@ -1,0 +1,80 @@
+// What the live modes take from the outside world, in one bundle (so tests drive the whole
+// program with replayed packets, a fixture /proc, fake process events and a headless screen),
+// and where their output goes.
+import type { Snapshot } from '../core/model.js';
+import type { ProcSource, SocketEntry } from '../core/proc/types.js';
+import type { TableName } from '../core/engine/socket-index.js';
+import type { LoopTimers } from '../core/engine/live-loop.js';
+import type { LiveCapture } from '../adapters/live-capture.js';
+import type { LiveOptions } from './args.js';
+import type { SocketView } from '../core/export/socket-view.js';
+import { UserError } from './io.js';
+
+/** Where snapshots go: NDJSON lines, the screen, or the exporter. */
+export interface Sink {
+  update(s: Snapshot): void;
+  /** The replayed capture has been read to its end (the screen says so). */
+  ended?(): void;
+  /** Resolves when the sink wants the program to stop (the user pressed q, the pipe closed). */
+  readonly done?: Promise<void>;
+  /** After a replay ends, wait for `done` (the screen stays up until q) instead of exiting. */
+  readonly holdAfterReplay: boolean;
+  /** Which processes need every socket they hold listed (default: all that have rows). */
+  wantsSockets?(pid: number): boolean;
+  close(): void;
+  /** Live mode: called once, when the capture is open, with the engine's live socket tables. */
+  attachTables?(view: SocketView): void;
+}
+
+/** Kernel process events, mapped to what the engine needs (threads already filtered out). */
+export interface ProcEventHandlers {
+  born(pid: number, ppid: number, exec: boolean): void;
+  exited(pid: number): void;
+  /** Events were lost (a burst overflowed the socket) or the source failed. */
+  lost(reason: string): void;
+}
+
+export interface ProcEvents {
+  close(): void;
+}
+
+export interface AppDeps {
+  proc: ProcSource;
+  upInterfaces(): string[];
+  interfaceExists(name: string): boolean;
+  isEthernet(name: string): boolean;
+  localAddresses(): { addresses: string[]; broadcasts: string[] };
+  isLoopback(name: string): boolean;
+  openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback?: boolean): LiveCapture;
+  captureErrorSentence(name: string, err: unknown): string;
+  /** The socket tables read off the main thread (live mode); without it they are read in place. */
+  readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;
+  /** Subscribe to kernel process events; throws a one-sentence Error when refused. */
+  openProcEvents?(handlers: ProcEventHandlers): ProcEvents;
+  readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;
+  /** The clock and timers of the live schedule (node:test mock timers in tests). */
+  timers: LoopTimers;
+  now(): number;
+  /** A one-line notice for stderr (before the screen starts). */
+  warn?(line: string): void;
+  /** Install handlers for SIGINT/SIGTERM/SIGHUP; returns the uninstaller. */
+  onStopSignal(handler: (signal: string) => void): () => void;
+  isRoot: boolean;
+}
+
+/** Resolves when the program should stop: a stop signal, or the sink is done. */
+export interface StopRequest {
+  readonly stopped: Promise<void>;
+  stop(): void;
+}
+
+export function checkInterfaces(deps: AppDeps, options: LiveOptions): string[] {
+  const names = options.interfaces.length > 0 ? [...new Set(options.interfaces)] : deps.upInterfaces();
+  for (const n of names) {
+    if (n !== 'any' && !deps.interfaceExists(n)) {
+      throw new UserError(`cannot capture on ${n}: no such interface; list interfaces with "ip -br link" and pass one with -i`);
+    }
+  }
+  if (names.length === 0) throw new UserError('no network interface is up; bring one up or name one with -i');
+  return names;
+}

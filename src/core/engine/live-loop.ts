@@ -1,0 +1,172 @@
+// The live engine's schedule: when to read young processes, when to read which socket tables,
+// when to close an interval. The driver only forwards what happens (packets, process events,
+// table reads finishing) and supplies a clock and timers, so this runs the same under node:test
+// mock timers with a replayed capture and a fake event source as it does live.
+import type { Snapshot } from '../model.js';
+import type { SocketEntry } from '../proc/types.js';
+import type { Engine } from './engine.js';
+import type { Flow } from './flow.js';
+import type { WantsSockets } from './interval.js';
+import { ALL_TABLES, type TableName } from './socket-index.js';
+
+/** Processes read per resolver pass during a full fd scan, so one pass stays short. */
+const PIDS_PER_PASS = 128;
+/** Resolver passes are at least this far apart, and further when a pass is slow. */
+const MIN_PASS_GAP_MS = 2;
+/** Young-process reads triggered by new flows are at least this far apart. */
+const PRESCAN_GAP_MS = 1;
+/**
+ * While new flows keep appearing (a burst of short connections), young processes are also read
+ * this often, so one that connects, finishes and exits within a millisecond was still seen alive
+ * holding its sockets just before (see process-census.ts). Idle otherwise.
+ */
+const WATCH_MS = 2;
+const BURST_MS = 1000;
+
+export interface LoopTimers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LiveLoopOptions {
+  delayMs: number;
+  /** Stop after this many refreshes (0: never). */
+  count: number;
+  /** The socket tables, read off the main thread where possible. */
+  readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
+  /** Local addresses changed? Called before each refresh. */
+  refreshLocal(): void;
+  dropped(): number;
+  emit(s: Snapshot): void;
+  wantsSockets?: WantsSockets;
+  /** Called once `count` refreshes were emitted. */
+  done(): void;
+}
+
+export class LiveLoop {
+  private passTimer: unknown = null;
+  private passRunning = false;
+  private lastPassEnd = 0;
+  private lastPassCost = 0;
+  private lastPrescan = -Infinity;
+  private lastNewFlow = -Infinity;
+  private watcher: unknown = null;
+  private tickTimer: unknown = null;
+  private ticking = false;
+  private emitted = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly t: LoopTimers,
+    private readonly o: LiveLoopOptions,
+  ) {}
+
+  /** Called by the engine once per new flow (EngineOptions.onPending). */
+  newFlow(f: Flow): void {
+    // Right away, inside the packet callback: the process behind a connection that lives a few
+    // milliseconds is read while it still holds its socket (rate-limited). Only for conversations
+    // this host opens: an accepted connection belongs to its listener's process, and a burst of
+    // inbound SYNs (a port scan) must not set young-process reads off. A second one within
+    // BURST_MS starts the watcher.
+    if (f.initiated) {
+      const now = this.t.now();
+      if (now - this.lastPrescan >= PRESCAN_GAP_MS) {
+        this.lastPrescan = now;
+        this.engine.resolver.prescan(now);
+      }
+      if (now - this.lastNewFlow <= BURST_MS && this.watcher === null) this.watch();
+      this.lastNewFlow = now;
+    }
+    this.schedulePass();
+  }
+
+  private watch(): void {
+    const now = this.t.now();
+    if (this.stopped || now - this.lastNewFlow > BURST_MS) {
+      this.watcher = null;
+      return;
+    }
+    if (now - this.lastPrescan >= PRESCAN_GAP_MS) {
+      this.lastPrescan = now;
+      this.engine.resolver.prescan(now, true);
+    }
+    this.watcher = this.t.setTimeout(() => this.watch(), WATCH_MS);
+  }
+
+  /** Initial tables and a background scan of every process, then the refresh timer. */
+  async start(): Promise<void> {
+    await this.readTables(ALL_TABLES);
+    this.engine.resolver.tablesRefreshed();
+    this.o.refreshLocal();
+    // Learn every existing socket's owner in the background, so old connections resolve at once.
+    this.engine.resolver.owners.startFullScan();
+    this.schedulePass();
+    this.tickTimer = this.t.setTimeout(() => this.tick(), this.o.delayMs);
+  }
+
+  /**
+   * Process events were lost (a burst overflowed the socket): exits may have been missed, so
+   * look at every process we credit, and read every process's descriptors again.
+   */
+  eventsLost(): void {
+    const r = this.engine.resolver;
+    for (const pid of this.engine.registry.checkLiveness(this.t.now())) r.owners.pidGone(pid);
+    r.owners.startFullScan();
+    this.schedulePass();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const h of [this.passTimer, this.watcher, this.tickTimer]) if (h !== null) this.t.clearTimeout(h);
+  }
+
+  private async readTables(names: readonly TableName[]): Promise<void> {
+    if (names.length === 0) return;
+    const entries = await this.o.readTables(names);
+    if (!this.stopped) this.engine.resolver.tables.apply(names, entries);
+  }
+
+  private schedulePass(): void {
+    if (this.passTimer !== null || this.passRunning || this.stopped) return;
+    // Passes may take up to half the time while new flows keep coming (a burst of connections).
+    const wait = Math.max(0, this.lastPassEnd + Math.max(MIN_PASS_GAP_MS, this.lastPassCost) - this.t.now());
+    this.passTimer = this.t.setTimeout(() => void this.pass(), wait);
+  }
+
+  private async pass(): Promise<void> {
+    this.passTimer = null;
+    this.passRunning = true;
+    const r = this.engine.resolver;
+    const t0 = this.t.now();
+    r.prescan(t0);
+    await this.readTables(r.firstTables());
+    r.step(this.t.now(), PIDS_PER_PASS);
+    await this.readTables(r.staleTables());
+    r.step(this.t.now(), PIDS_PER_PASS);
+    this.lastPassEnd = this.t.now();
+    this.lastPassCost = this.lastPassEnd - t0;
+    this.passRunning = false;
+    if (r.busy) this.schedulePass();
+  }
+
+  private async tick(): Promise<void> {
+    this.tickTimer = this.stopped ? null : this.t.setTimeout(() => void this.tick(), this.o.delayMs);
+    if (this.ticking || this.stopped) return; // a slow table read must not pile refreshes up
+    this.ticking = true;
+    const r = this.engine.resolver;
+    await this.readTables(ALL_TABLES);
+    if (this.stopped) return;
+    r.tablesRefreshed();
+    const now = this.t.now();
+    this.o.refreshLocal();
+    // With process events every exit is reported; without them, look.
+    if (!r.owners.eventsActive) for (const pid of this.engine.registry.checkLiveness(now)) r.owners.pidGone(pid);
+    r.step(now, PIDS_PER_PASS);
+    this.o.emit(this.engine.snapshot(now, this.o.dropped(), this.o.wantsSockets));
+    this.emitted++;
+    this.ticking = false;
+    if (this.o.count > 0 && this.emitted >= this.o.count) this.o.done();
+  }
+}

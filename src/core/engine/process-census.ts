@@ -1,0 +1,185 @@
+// Young processes and the sockets each was seen holding that it did not inherit. A connection
+// that lives well under a millisecond (curl fetching a file over loopback) can be gone from the
+// socket tables before any read reaches it, and its process may exit soon after. What is left is
+// this record: which young processes were alive when the flow began, which of them were seen
+// holding a socket of their own at or after that moment and have let go of it since.
+//
+// Processes are known from the kernel's process events (fork, exec, exit: exact times) or, when
+// those are not available, from reads of the newest pids (times of sighting). A socket a process
+// inherited from its parent (a shell loop's connection held by each `sleep 1` it starts) proves
+// nothing; neither does a socket known to be something else: a unix, netlink or packet socket, or
+// an inet socket the tables tie to another conversation.
+export const YOUNG_MS = 2000;
+const REMEMBER_MS = 10_000;
+/** Packet timestamps and the caller's clock may differ by this much. */
+const SKEW_MS = 2;
+/** Sightings kept per process: enough for any short-lived client, bounded for a busy one. */
+const MAX_GAINED = 64;
+
+interface Gained {
+  firstMs: number;
+  lastMs: number;
+}
+
+interface Life {
+  ppid: number;
+  /** When it was forked or exec'd (events), or first seen (polling). */
+  bornMs: number;
+  /** When it exited (event) or was first found gone (polling); Infinity while alive. */
+  exitMs: number;
+  lastSeenMs: number;
+  /** Socket inodes it held that its parent did not: candidates for a vanished flow. */
+  gained: Map<number, Gained>;
+  held: readonly number[];
+}
+
+export interface Candidates {
+  /** Processes that held exactly this flow's socket (its 5-tuple tied to the inode). */
+  proven: Set<number>;
+  /** Processes that let go of an unexplained socket of their own after the flow began. */
+  fitting: Set<number>;
+}
+
+export class ProcessCensus {
+  /** pids known before following began, or too old to be young: never followed. */
+  private readonly old = new Set<number>();
+  private readonly lives = new Map<number, Life>();
+  /** Inodes known to be unix, netlink or packet sockets. */
+  private readonly nonInet = new Set<number>();
+  /** Inet socket inodes the tables tied to a conversation (join key), remembered a while. */
+  private readonly keyOf = new Map<number, { key: string; atMs: number }>();
+
+  /** A process that existed before following began (or is otherwise not young). */
+  markOld(pid: number): void {
+    if (!this.lives.has(pid)) this.old.add(pid);
+  }
+
+  /** A process began (fork or exec event, or first seen by a read of the newest pids). */
+  born(pid: number, ppid: number, nowMs: number): void {
+    this.old.delete(pid);
+    const life = this.lives.get(pid);
+    if (life && life.exitMs === Infinity) {
+      if (ppid !== 0) life.ppid = ppid;
+      return; // exec after fork: the same process, born at its fork
+    }
+    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [] });
+  }
+
+  exited(pid: number, nowMs: number): void {
+    const life = this.lives.get(pid);
+    if (life && life.exitMs === Infinity) life.exitMs = nowMs;
+    this.old.delete(pid);
+  }
+
+  isFollowed(pid: number): boolean {
+    return this.lives.has(pid);
+  }
+
+  isOld(pid: number): boolean {
+    return this.old.has(pid);
+  }
+
+  parentOf(pid: number): number {
+    return this.lives.get(pid)?.ppid ?? 0;
+  }
+
+  bornAt(pid: number): number {
+    return this.lives.get(pid)?.bornMs ?? -Infinity;
+  }
+
+  /** Young processes still alive: the ones worth reading when a new conversation starts. */
+  *alive(nowMs: number): IterableIterator<number> {
+    for (const [pid, life] of this.lives) {
+      if (life.exitMs === Infinity && nowMs - life.bornMs <= YOUNG_MS) yield pid;
+    }
+  }
+
+  /** pids being followed that are not known to be gone (polling checks them). */
+  *following(): IterableIterator<number> {
+    for (const [pid, life] of this.lives) if (life.exitMs === Infinity) yield pid;
+  }
+
+  /**
+   * A read of a followed process's socket inodes. `inherited(inode)` says whether its parent holds
+   * the same socket (the caller has read the parent since this process began). Returns the
+   * inodes it gained that are not classified yet, for the caller to classify.
+   */
+  record(pid: number, inodes: readonly number[], nowMs: number, inherited: (inode: number) => boolean): number[] {
+    const life = this.lives.get(pid);
+    if (!life) return [];
+    life.lastSeenMs = nowMs;
+    life.held = inodes;
+    const unclassified: number[] = [];
+    for (const ino of inodes) {
+      const g = life.gained.get(ino);
+      if (g) {
+        g.lastMs = nowMs;
+        continue;
+      }
+      if (this.nonInet.has(ino) || life.gained.size >= MAX_GAINED || inherited(ino)) continue;
+      life.gained.set(ino, { firstMs: nowMs, lastMs: nowMs });
+      if (!this.keyOf.has(ino)) unclassified.push(ino);
+    }
+    return unclassified;
+  }
+
+  /** These inodes are unix, netlink or packet sockets. */
+  classifyNonInet(inodes: Iterable<number>): void {
+    for (const ino of inodes) {
+      this.nonInet.add(ino);
+      for (const life of this.lives.values()) life.gained.delete(ino);
+    }
+  }
+
+  /** The tables tie this inode to a conversation (called for young processes' sockets). */
+  tie(inode: number, key: string, nowMs: number): void {
+    this.keyOf.set(inode, { key, atMs: nowMs });
+  }
+
+  /** Inodes followed processes gained that the tables have not tied to a conversation yet. */
+  *untied(): IterableIterator<number> {
+    for (const life of this.lives.values()) for (const ino of life.gained.keys()) if (!this.keyOf.has(ino)) yield ino;
+  }
+
+  /**
+   * Young processes that may own a flow whose socket is gone: alive when it began, seen holding
+   * a socket of their own at or after that moment. `key` is the flow's join key and `portKey` its
+   * unconnected-socket key (tieKey below): a socket the tables tied to either proves its holder;
+   * one tied to another conversation rules its holder out.
+   */
+  candidates(flowStartMs: number, key: string, portKey: string, stillHeld: (pid: number, inode: number) => boolean): Candidates {
+    const proven = new Set<number>();
+    const fitting = new Set<number>();
+    for (const [pid, life] of this.lives) {
+      if (life.bornMs > flowStartMs + SKEW_MS || life.exitMs < flowStartMs - SKEW_MS) continue;
+      for (const [ino, g] of life.gained) {
+        const tied = this.keyOf.get(ino);
+        if (tied && (tied.key === key || tied.key === portKey)) {
+          proven.add(pid);
+          break;
+        }
+        if (tied || g.lastMs < flowStartMs - SKEW_MS) continue;
+        if (life.exitMs !== Infinity || !stillHeld(pid, ino)) fitting.add(pid);
+      }
+    }
+    return { proven, fitting };
+  }
+
+  prune(nowMs: number): void {
+    for (const [pid, life] of this.lives) {
+      const last = Math.max(life.lastSeenMs, life.exitMs === Infinity ? -Infinity : life.exitMs);
+      if (nowMs - last > REMEMBER_MS || (life.exitMs === Infinity && nowMs - life.bornMs > REMEMBER_MS)) {
+        this.lives.delete(pid);
+        if (life.exitMs === Infinity) this.old.add(pid);
+      }
+    }
+    for (const [ino, t] of this.keyOf) if (nowMs - t.atMs > REMEMBER_MS) this.keyOf.delete(ino);
+    if (this.nonInet.size > 65536) this.nonInet.clear();
+    if (this.old.size > 1 << 20) this.old.clear();
+  }
+}
+
+/** The key `tie` and `candidates` compare: the conversation, or for an unconnected socket its port. */
+export function tieKey(exactKey: string, proto: string, remotePort: number, localPort: number): string {
+  return remotePort === 0 ? `${proto} * ${localPort}` : exactKey;
+}
