@@ -28,13 +28,21 @@ export interface Sink {
 
 /** Kernel process events, mapped to what the engine needs (threads already filtered out). */
 export interface ProcEventHandlers {
-  born(pid: number, ppid: number, exec: boolean): void;
-  exited(pid: number): void;
-  /** Events were lost (a burst overflowed the socket) or the source failed. */
-  lost(reason: string): void;
+  /** `atMs`: when the kernel says it happened, on the packets' clock. */
+  born(pid: number, ppid: number, exec: boolean, atMs: number): void;
+  exited(pid: number, atMs: number): void;
+  /** Events were lost (a burst overflowed the socket), or, `fatal`, no more will come. */
+  lost(reason: string, fatal: boolean): void;
 }
 
 export interface ProcEvents {
+  close(): void;
+}
+
+/** What the live modes use of a netlink sock_diag socket. */
+export interface SocketDiag {
+  dump(tables: readonly TableName[]): Promise<SocketEntry[]>;
+  lookup(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
   close(): void;
 }
 
@@ -49,6 +57,8 @@ export interface AppDeps {
   captureErrorSentence(name: string, err: unknown): string;
   /** The socket tables read off the main thread (live mode); without it they are read in place. */
   readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;
+  /** Socket tables over netlink (sock_diag); throws a one-sentence Error when refused. */
+  openSockDiag?(): SocketDiag;
   /** Subscribe to kernel process events; throws a one-sentence Error when refused. */
   openProcEvents?(handlers: ProcEventHandlers): ProcEvents;
   readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;

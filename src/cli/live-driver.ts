@@ -7,7 +7,8 @@ import { Engine } from '../core/engine/engine.js';
 import { LiveLoop } from '../core/engine/live-loop.js';
 import { readSocketTables } from '../core/engine/tables.js';
 import type { LiveCapture } from '../adapters/live-capture.js';
-import { checkInterfaces, type AppDeps, type ProcEvents, type Sink, type StopRequest } from './deps.js';
+import { flowKey, flowTables } from '../core/engine/flow-text.js';
+import { checkInterfaces, type AppDeps, type ProcEvents, type Sink, type SocketDiag, type StopRequest } from './deps.js';
 import type { LiveOptions } from './args.js';
 import { UserError } from './io.js';
 import { refreshLocalAddresses } from './engine-setup.js';
@@ -23,10 +24,20 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     intervalMs: o.delayMs,
     onPending: (f) => loop.newFlow(f),
   });
+  // Two netlink sockets: the kernel answers one request per socket at a time, and a new flow's
+  // look-up must not wait behind a dump of every table.
+  const [dumps, lookups] = [openDiag(deps, engine), openDiag(deps, engine)];
   const loop = new LiveLoop(engine, deps.timers, {
     delayMs: o.delayMs,
     count: o.count,
-    readTables: (t) => (deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t)),
+    readTables: (t) =>
+      dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t),
+    lookup: lookups
+      ? (f) => {
+          flowKey(f); // makes the endpoint text
+          return lookups.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport);
+        }
+      : undefined,
     refreshLocal: () => refreshLocalAddresses(deps, engine),
     dropped: () => captures.reduce((sum, c) => sum + c.dropped(), 0),
     emit: (s) => sink.update(s),
@@ -43,21 +54,37 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   } finally {
     loop.stop();
     events?.close();
+    dumps?.close();
+    lookups?.close();
     for (const c of captures) c.close();
   }
   return 0;
 }
 
+/** A sock_diag socket, or null with the /proc/net tables as the fallback (said once). */
+function openDiag(deps: AppDeps, engine: Engine): SocketDiag | null {
+  if (!deps.openSockDiag) return null;
+  try {
+    return deps.openSockDiag();
+  } catch (err) {
+    if (!engine.tablesNote) {
+      engine.tablesNote = `socket tables read from /proc/net: ${err instanceof Error ? err.message : String(err)}`;
+      deps.warn?.(`bwtop: ${engine.tablesNote}`);
+    }
+    return null;
+  }
+}
+
 /** Kernel process events when the kernel and our privileges allow, else polling (said once). */
 function openEvents(deps: AppDeps, engine: Engine, loop: LiveLoop): ProcEvents | null {
   if (!deps.openProcEvents) return null;
-  const now = (): number => deps.timers.now();
   try {
     const ev = deps.openProcEvents({
-      born: (pid, ppid, exec) => engine.processBorn(pid, ppid, now(), exec),
-      exited: (pid) => engine.processExited(pid, now()),
-      lost: (reason) => {
-        engine.ownership = { mode: 'events', note: `process events were lost (${reason}); processes were read again` };
+      born: (pid, ppid, exec, atMs) => engine.processBorn(pid, ppid, atMs, exec),
+      exited: (pid, atMs) => engine.processExited(pid, atMs),
+      lost: (reason, fatal) => {
+        if (fatal) engine.resolver.owners.eventsActive = false;
+        engine.ownership = { mode: fatal ? 'polling' : 'events', note: `${reason}; every process was read again` };
         loop.eventsLost();
       },
     });

@@ -1,6 +1,6 @@
 // The join (flow -> socket -> process) over the real /proc of fixtures/proc/loopback-mix: flows
 // built from its sockets resolve to the pids that held them, a pre-fork listener goes to the
-// lowest pid, a flow whose socket is absent gives up after MISSES_TO_GIVE_UP table reads, and a
+// process that started first, a flow whose socket is absent gives up after MISSES_TO_GIVE_UP table reads, and a
 // socket nobody holds gives up after a full fd scan started after the flow was queued.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -89,7 +89,7 @@ test('flows built from the fixture sockets resolve to the pids that held them', 
   assert.equal(flows[12]!.state, 'UNCONN');
 });
 
-test('a socket shared by a pre-fork parent and its children goes to the lowest pid', () => {
+test("a socket shared by a pre-fork parent and its children goes to the one that started first", () => {
   const { resolver, table } = setup();
   const accepted = flow(table, 'tcp 127.0.0.1:7004 127.0.0.1:47634'); // held by child 6795 alone
   const viaListener = flow(table, 'tcp 127.0.0.1:7004 127.0.0.1:40002'); // listener 46231: 6789, 6795, 6796
@@ -99,7 +99,7 @@ test('a socket shared by a pre-fork parent and its children goes to the lowest p
   assert.equal(accepted.owner?.pid, 6795);
   assert.equal(viaListener.owner?.pid, 6789);
   assert.equal(viaListener.owner?.name, 'pre-parent');
-  // Whatever order the fds are read in (children first here: newest pids first), the lowest wins.
+  // Whatever order the fds are read in (children first here: newest pids first), the parent wins.
   for (const order of [[6796, 6795, 6789], [6789, 6796, 6795]]) {
     const r = setup().resolver;
     for (const pid of order) r.owners.scanPid(pid);

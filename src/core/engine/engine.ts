@@ -42,6 +42,8 @@ export class Engine {
   private readonly onPending: (f: Flow) => void;
   /** How owners are learned, for the snapshot (the live driver sets it). */
   ownership: Snapshot['ownership'] = { mode: 'polling', note: null };
+  /** Set when the socket tables come from /proc/net text because netlink was refused. */
+  tablesNote: string | null = null;
 
   constructor(private readonly opts: EngineOptions) {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));

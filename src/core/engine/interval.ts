@@ -121,7 +121,7 @@ export function closeInterval(
     },
     processes,
     programs,
-    ownership: e.ownership,
+    ownership: e.tablesNote ? { ...e.ownership, note: [e.ownership.note, e.tablesNote].filter((n) => n).join('; ') } : e.ownership,
     unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
     pendingBytes,
   };

@@ -33,6 +33,8 @@ export interface LiveLoopOptions {
   delayMs: number;
   /** Stop after this many refreshes (0: never). */
   count: number;
+  /** An exact look-up of a new flow's socket (netlink), when available. */
+  lookup?(f: Flow): Promise<SocketEntry | null>;
   /** The socket tables, read off the main thread where possible. */
   readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
   /** Local addresses changed? Called before each refresh. */
@@ -78,6 +80,17 @@ export class LiveLoop {
       }
       if (now - this.lastNewFlow <= BURST_MS && this.watcher === null) this.watch();
       this.lastNewFlow = now;
+    }
+    if (this.o.lookup) {
+      this.o.lookup(f).then(
+        (e) => {
+          if (e && !this.stopped) {
+            this.engine.resolver.learn(e, this.t.now());
+            this.schedulePass();
+          }
+        },
+        () => {}, // a refused look-up changes nothing: the table reads still come
+      );
     }
     this.schedulePass();
   }

@@ -27,7 +27,6 @@ export class OwnerFinder {
   private lastListingMs = -Infinity;
   /** Process events are arriving: young processes are known from them, not from listings. */
   eventsActive = false;
-  private lastClassifyMs = -Infinity;
 
   /** Our own network namespace: young processes elsewhere own none of the sockets we see. */
   private readonly ownNetNs: string | null;
@@ -109,14 +108,16 @@ export class OwnerFinder {
     }
     const parentHeld = this.pidInodes.get(ppid) ?? [];
     const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino));
-    if (unclassified.length > 0) this.classify(unclassified, nowMs);
+    if (unclassified.length > 0) this.classify(unclassified);
     this.onYoungRead(pid, nowMs);
   }
 
-  /** Tell unix, netlink and packet sockets apart from inet ones (at most once per ms). */
-  private classify(inodes: number[], nowMs: number): void {
-    if (nowMs - this.lastClassifyMs < 1) return;
-    this.lastClassifyMs = nowMs;
+  /**
+   * Tell unix, netlink and packet sockets apart from inet ones, right after the read that found
+   * them (a short-lived tool's netlink socket must be caught while it exists). Only young
+   * processes' new sockets come here, so this is rare.
+   */
+  private classify(inodes: number[]): void {
     const other = new Set<number>();
     for (const t of ['unix', 'netlink', 'packet'] as const) {
       const text = this.proc.readOtherSockets(t);
@@ -149,8 +150,12 @@ export class OwnerFinder {
     const listed = new Set(pids);
     for (const pid of this.census.following()) if (!listed.has(pid)) this.census.exited(pid, nowMs);
     if (this.fullScansDone > 0) {
+      // A pid not in the previous listing was born since; in the first, every pid is old.
+      const first = this.lastListingMs === -Infinity;
       for (const pid of pids) {
-        if (!this.census.isOld(pid) && !this.census.isFollowed(pid)) this.census.born(pid, 0, this.lastListingMs);
+        if (this.census.isOld(pid) || this.census.isFollowed(pid)) continue;
+        if (first) this.census.markOld(pid);
+        else this.census.born(pid, 0, this.lastListingMs);
       }
     }
     this.lastListingMs = nowMs;

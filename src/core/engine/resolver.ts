@@ -99,6 +99,18 @@ export class Resolver {
     this.owners.census.prune(nowMs);
   }
 
+  /**
+   * The socket of a new flow, found by an exact look-up the moment its first packet arrived: its
+   * inode ties the conversation to whichever young process is seen holding it, even after it
+   * closed.
+   */
+  learn(e: SocketEntry, nowMs: number): void {
+    if (e.inode === 0) return;
+    this.tables.learn(e);
+    const key = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
+    this.owners.census.tie(e.inode, tieKey(key, e.proto, e.remotePort, e.localPort), nowMs);
+  }
+
   /** Tie young processes' sockets to the conversations the tables now show them in. */
   private tieYoungSockets(nowMs: number): void {
     const census = this.owners.census;

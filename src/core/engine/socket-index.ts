@@ -25,7 +25,11 @@ export class SocketIndex {
   readonly byInode = new Map<number, SocketEntry>();
 
   constructor(entries: Iterable<SocketEntry>) {
-    for (const e of entries) {
+    for (const e of entries) this.add(e);
+  }
+
+  add(e: SocketEntry): void {
+    {
       const l = joinAddr(e.localAddr);
       const r = joinAddr(e.remoteAddr);
       if (e.inode !== 0) this.byInode.set(e.inode, e);
@@ -89,6 +93,14 @@ export class SocketTables {
 
   refresh(names: readonly TableName[] = ALL_TABLES): void {
     this.apply(names, this.reader(names));
+  }
+
+  /**
+   * A socket learned by an exact look-up between table reads: joined at once, replaced by the
+   * next read of its table.
+   */
+  learn(e: SocketEntry): void {
+    this.indexes.get(tableOf(e))?.add(e);
   }
 
   /** Install freshly read tables (`entries` may hold rows of other tables: they are ignored). */

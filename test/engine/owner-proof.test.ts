@@ -1,0 +1,138 @@
+// What proves an owner, over the real /proc of fixtures/proc/loopback-mix (a pre-fork server
+// 6789 with children 6795 and 6796 sharing listener inode 46231; clients cli4 6797 and cli6 6798):
+// a shared socket goes to the holder that started first whatever the pid numbers, never to a
+// service manager that only passes it on; a vanished socket goes to the one young process that
+// fits, to the program when every one that fits runs the same program, and otherwise to nobody.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ProcFs } from '../../src/adapters/procfs.js';
+import { parseAddress } from '../../src/core/engine/address.js';
+import { FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from '../../src/core/engine/flow.js';
+import { FlowTable } from '../../src/core/engine/flow-table.js';
+import { ProcessRegistry } from '../../src/core/engine/process-registry.js';
+import { Resolver } from '../../src/core/engine/resolver.js';
+import { readSocketTables } from '../../src/core/engine/tables.js';
+import type { ProcSource, ProcessInfo } from '../../src/core/proc/types.js';
+
+const ROOT = fileURLToPath(new URL('../../../fixtures/proc/loopback-mix', import.meta.url));
+const T = 5_000_000;
+
+/** The fixture with some processes' identities replaced (start times, names, extra pids). */
+function procWith(identity: Record<number, Partial<ProcessInfo> & { as?: number }>, inodes: Record<number, number[]> = {}): ProcSource {
+  const base = new ProcFs(ROOT, { passwdPath: join(ROOT, 'etc-passwd') });
+  const info = (pid: number): ProcessInfo | null => {
+    const o = identity[pid];
+    if (o === undefined) return base.readProcess(pid);
+    const from = base.readProcess(o.as ?? pid);
+    return from && { ...from, ...o, pid };
+  };
+  return {
+    readNetTable: (n) => base.readNetTable(n),
+    listPids: () => [...base.listPids()!, ...Object.keys(inodes).map(Number)],
+    readSocketInodes: (pid) => inodes[pid] ?? base.readSocketInodes(pid),
+    readProcess: info,
+    readStartTime: (pid) => info(pid)?.startTime ?? null,
+    readNetNs: () => null,
+    readOtherSockets: () => null,
+  };
+}
+
+function setup(proc: ProcSource): { resolver: Resolver; table: FlowTable } {
+  const resolver = new Resolver(proc, new ProcessRegistry(proc), () => readSocketTables(proc));
+  resolver.owners.eventsActive = true; // young processes known from process events
+  resolver.refreshTables();
+  return { resolver, table: new FlowTable(1) };
+}
+
+function outgoing(table: FlowTable, lport: number, rport: number): Flow {
+  const a = parseAddress('127.0.0.1')!;
+  const f = table.insert(FlowTable.hash(6, ...a.words, lport, ...a.words, rport), 6, 4, ...a.words, lport, ...a.words, rport);
+  f.initiated = true;
+  f.firstSeenMs = T;
+  return f;
+}
+
+function drain(resolver: Resolver): void {
+  for (let i = 0; i < 20 && (i === 0 || resolver.busy); i++) {
+    resolver.refreshTables();
+    resolver.step(T + 50, Infinity);
+  }
+}
+
+test('a shared socket goes to the holder that started first, whatever the pid numbers', () => {
+  // After pids wrap around, a child can have a lower pid than its parent: 6796 started first here.
+  const proc = procWith({ 6789: { startTime: 50_000 }, 6795: { startTime: 50_100 }, 6796: { startTime: 40_000 } });
+  const { resolver } = setup(proc);
+  for (const pid of [6789, 6795, 6796]) resolver.owners.scanPid(pid);
+  assert.equal(resolver.owners.lookup(46231), 6796);
+  assert.deepEqual([...resolver.owners.holdersOf(46231)].sort(), [6789, 6795, 6796]);
+});
+
+test('a service manager that only passes a socket on is passed over', () => {
+  const proc = procWith({ 6789: { name: 'systemd', startTime: 1 } });
+  const { resolver } = setup(proc);
+  for (const pid of [6789, 6795, 6796]) resolver.owners.scanPid(pid);
+  assert.equal(resolver.owners.lookup(46231), 6795, 'the older of the two services');
+});
+
+/** Two young clients that each held a socket of their own after the flow began, then exited. */
+function twoYoung(identity: Record<number, Partial<ProcessInfo> & { as?: number }>): { resolver: Resolver; f: Flow } {
+  const proc = procWith(identity, { 9001: [99001], 9002: [99002] });
+  const { resolver, table } = setup(proc);
+  const census = resolver.owners.census;
+  for (const pid of [9001, 9002]) {
+    census.born(pid, 1, T - 50);
+    resolver.owners.scanPid(pid, T + 1); // reads identity at once, as on an exec event
+  }
+  for (const pid of [9001, 9002]) {
+    census.exited(pid, T + 6);
+    resolver.owners.pidGone(pid);
+  }
+  const f = outgoing(table, 45000, 7001); // its socket is in no table any more
+  resolver.enqueue(f);
+  drain(resolver);
+  return { resolver, f };
+}
+
+test('several that fit, all one program: the program entry gets the bytes, never a guessed pid', () => {
+  const { f } = twoYoung({ 9001: { as: 6797 }, 9002: { as: 6797, startTime: 43_400 } });
+  assert.equal(f.status, FLOW_RESOLVED);
+  assert.deepEqual(f.owner?.pids, [9001, 9002]);
+  assert.equal(f.owner?.name, 'cli4');
+  assert.equal(f.owner?.pid, -1);
+});
+
+test('several that fit, of different programs: nobody', () => {
+  const { f } = twoYoung({ 9001: { as: 6797 }, 9002: { as: 6798 } });
+  assert.equal(f.status, FLOW_UNKNOWN);
+  assert.equal(f.owner, null);
+});
+
+test('one that fits but was never named: nobody, not a nameless row', () => {
+  const proc = procWith({ 9001: { as: 424242 } }, { 9001: [99001] });
+  const { resolver, table } = setup(proc);
+  resolver.owners.census.born(9001, 1, T - 50);
+  resolver.owners.scanPid(9001, T + 1);
+  resolver.owners.census.exited(9001, T + 6);
+  resolver.owners.pidGone(9001);
+  const f = outgoing(table, 45000, 7001);
+  resolver.enqueue(f);
+  drain(resolver);
+  assert.equal(f.status, FLOW_UNKNOWN);
+});
+
+test('the one young process that fits gets the flow, with its name', () => {
+  const proc = procWith({ 9001: { as: 6797 } }, { 9001: [99001] });
+  const { resolver, table } = setup(proc);
+  resolver.owners.census.born(9001, 1, T - 50);
+  resolver.owners.scanPid(9001, T + 1);
+  resolver.owners.census.exited(9001, T + 6);
+  resolver.owners.pidGone(9001);
+  const f = outgoing(table, 45000, 7001);
+  resolver.enqueue(f);
+  drain(resolver);
+  assert.equal(f.owner?.pid, 9001);
+  assert.equal(f.owner?.name, 'cli4');
+});
