@@ -101,11 +101,11 @@ test('a shell loop holding a connection is credited to the shell, also after pid
   assert.equal(await exited(bw.child), 0);
   endGroup(shell);
   sink.kill();
-  const last = bw.lines().at(-1)! as unknown as { processes: (Entry & { connections: { state: string; local: string; remote: string; sent_total: number }[] })[] };
+  const last = bw.lines().at(-1)! as unknown as { processes: Entry[] };
   assert.ok(shell.pid! > max - 50, `the shell got pid ${shell.pid}`);
   const holders = last.processes.filter((p) => p.connections.some((cn) => cn.remote.endsWith(`:${PORT}`) && cn.sent_total > 0));
   assert.deepEqual(holders.map((p) => [p.pid, p.name]), [[shell.pid, 'bash']], 'only the shell is credited');
-  const conn = holders[0]!.connections.find((cn) => cn.remote.endsWith(`:${PORT}`))!;
+  const conn = holders[0]!.connections.find((cn) => cn.remote.endsWith(`:${PORT}`))! as Entry['connections'][number] & { state: string };
   // At least 3 writes of "x\n" (2 bytes, 20 of IP, 32 of TCP with timestamps) in 4.5 s.
   assert.ok(conn.sent_total >= 3 * 54, `${conn.sent_total} bytes`);
   // Never shown CLOSED while ss lists it established.
