@@ -27,7 +27,24 @@ export function bpfFilter(vlanCapable: boolean): string {
   return vlanCapable ? 'ip or ip6 or vlan' : 'ip or ip6';
 }
 
-export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback = false): LiveCapture {
+/**
+ * Connection openings only (TCP SYN without ACK, IPv4 and IPv6 without extension headers). The
+ * kernel retires a capture block only on a timer tick (4 ms at HZ=250), later than a connection
+ * to a local server may live; this second, tiny capture in immediate mode wakes bwtop at each
+ * SYN so the young process behind it is read while it still holds its socket. SYNs are few, so
+ * a wake-up per packet costs little here.
+ */
+export const SYN_FILTER = '(ip and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 0x12 == 0x02)';
+const SYN_BUFFER_BYTES = 1 << 20;
+
+export interface CaptureShape {
+  filter: string;
+  bufferBytes: number;
+  /** Deliver each packet at once (no block timer). */
+  immediate: boolean;
+}
+
+export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback = false, shape?: CaptureShape): LiveCapture {
   const session: NativeSession = new (pcapBinding().PcapSession)();
   const buf = Buffer.alloc(SNAP_LENGTH);
   const header = Buffer.alloc(16);
@@ -59,8 +76,8 @@ export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: Liv
   const ready = (): void => onPacket(cap);
   let warning = '';
   (cap as { linkTypeName: string }).linkTypeName = session.open_live(
-    name, bpfFilter(vlanCapable), BUFFER_BYTES, SNAP_LENGTH, '', ready, false, DELIVERY_TIMEOUT_MS,
-    (w: string) => (warning = w), false,
+    name, shape?.filter ?? bpfFilter(vlanCapable), shape?.bufferBytes ?? BUFFER_BYTES, SNAP_LENGTH, '', ready, false,
+    shape?.immediate ? 0 : DELIVERY_TIMEOUT_MS, (w: string) => (warning = w), false,
   );
   void warning; // pcap_lookupnet complains about interfaces without IPv4; harmless
   session.read_callback = () => {
@@ -82,4 +99,9 @@ export function captureErrorSentence(name: string, err: unknown): string {
   }
   if (/not up|is down/i.test(msg)) return `cannot capture on ${name}: the interface is down; bring it up or choose another with -i`;
   return `cannot capture on ${name}: ${msg.split('\n')[0]}`;
+}
+
+/** The connection-opening watcher of one interface (see SYN_FILTER). */
+export function openSynWatch(name: string, onPacket: (cap: LiveCapture) => void): LiveCapture {
+  return openLive(name, false, onPacket, false, { filter: SYN_FILTER, bufferBytes: SYN_BUFFER_BYTES, immediate: true });
 }

@@ -54,6 +54,8 @@ export interface AppDeps {
   localAddresses(): { addresses: string[]; broadcasts: string[] };
   isLoopback(name: string): boolean;
   openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback?: boolean): LiveCapture;
+  /** A capture of connection openings only, delivered at once; absent in tests and replays. */
+  openSynWatch?(name: string, onPacket: (cap: LiveCapture) => void): LiveCapture;
   captureErrorSentence(name: string, err: unknown): string;
   /** The socket tables read off the main thread (live mode); without it they are read in place. */
   readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;

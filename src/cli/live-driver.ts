@@ -2,12 +2,12 @@
 // events feeding the same engine, and the engine's schedule (src/core/engine/live-loop.ts) run
 // on real timers. This file only forwards what happens.
 import { PacketDecoder } from '../core/decode/decoder.js';
+import { DECODED_PORTS } from '../core/packet.js';
 import { linkTypeFromPcapName } from '../core/decode/link-types.js';
 import { Engine } from '../core/engine/engine.js';
 import { LiveLoop } from '../core/engine/live-loop.js';
 import { readSocketTables } from '../core/engine/tables.js';
 import type { LiveCapture } from '../adapters/live-capture.js';
-import { flowKey, flowTables } from '../core/engine/flow-text.js';
 import { checkInterfaces, type AppDeps, type ProcEvents, type Sink, type SocketDiag, type StopRequest } from './deps.js';
 import type { LiveOptions } from './args.js';
 import { UserError } from './io.js';
@@ -32,12 +32,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     count: o.count,
     readTables: (t) =>
       dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t),
-    lookup: lookups
-      ? (f) => {
-          flowKey(f); // makes the endpoint text
-          return lookups.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport);
-        }
-      : undefined,
+    lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
     refreshLocal: () => refreshLocalAddresses(deps, engine),
     dropped: () => captures.reduce((sum, c) => sum + c.dropped(), 0),
     emit: (s) => sink.update(s),
@@ -48,6 +43,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   try {
     openCaptures(deps, names, engine, captures);
     sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
+    openSynWatches(deps, names, loop, captures);
     events = openEvents(deps, engine, loop);
     await loop.start();
     await req.stopped;
@@ -92,10 +88,31 @@ function openEvents(deps: AppDeps, engine: Engine, loop: LiveLoop): ProcEvents |
     engine.ownership = { mode: 'events', note: null };
     return ev;
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    engine.ownership = { mode: 'polling', note: `owners found by reading /proc only: ${why}` };
-    deps.warn?.(`bwtop: ${engine.ownership.note}`);
+    engine.ownership = { mode: 'polling', note: 'no process events: short-lived processes may be missed' };
+    deps.warn?.(`bwtop: ${err instanceof Error ? err.message : String(err)}`);
     return null;
+  }
+}
+
+/** Best effort: without the watchers, openings are seen when the main capture delivers them. */
+function openSynWatches(deps: AppDeps, names: string[], loop: LiveLoop, captures: LiveCapture[]): void {
+  if (!deps.openSynWatch) return;
+  const decoder = new PacketDecoder();
+  for (const name of names) {
+    try {
+      let hw: Uint32Array | null = null;
+      let linkType = -1;
+      const cap = deps.openSynWatch(name, (c) => {
+        hw ??= new Uint32Array(c.header.buffer, c.header.byteOffset, 4);
+        const ts = hw[0]! * 1000 + hw[1]! / 1000;
+        if (decoder.decode(c.buf, hw[2]!, linkType, ts) === DECODED_PORTS) loop.opening(decoder.out);
+      });
+      linkType = linkTypeFromPcapName(cap.linkTypeName);
+      if (linkType < 0) cap.close();
+      else captures.push({ ...cap, dropped: () => 0 });
+    } catch {
+      // the main capture on this interface works without it
+    }
   }
 }
 

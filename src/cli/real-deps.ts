@@ -1,7 +1,7 @@
 // The real OS behind AppDeps.
 import { existsSync } from 'node:fs';
 import { openProcRoot } from '../adapters/procfs.js';
-import { captureErrorSentence, openLive } from '../adapters/live-capture.js';
+import { captureErrorSentence, openLive, openSynWatch } from '../adapters/live-capture.js';
 import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
@@ -22,6 +22,7 @@ export function realDeps(procRoot: string): AppDeps {
     localAddresses,
     readTablesAsync: (names) => readSocketTablesAsync(procRoot, names),
     openLive,
+    openSynWatch,
     captureErrorSentence,
     openSockDiag: procRoot === '/proc' ? openSockDiag : undefined,
     // Only the live /proc has events to match: a procfs copy is replayed with polling.

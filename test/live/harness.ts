@@ -159,7 +159,7 @@ export interface JsonProcess {
 }
 
 /** bwtop --json as a child; `lines()` gives every parsed line so far. */
-export async function startBwtop(args: string[], ns?: Netns): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
+export async function startBwtop(args: string[], ns?: Netns, stderrOk: RegExp | null = null): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
   const [cmd, cargs] = inNs(ns, process.execPath, [BWTOP, '--json', ...args]);
   const child = track(spawn(cmd, cargs, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let buf = '';
@@ -170,7 +170,7 @@ export async function startBwtop(args: string[], ns?: Netns): Promise<{ child: C
   return {
     child,
     lines: () => {
-      if (err) throw new Error(`bwtop wrote to stderr: ${err}`);
+      if (err && !(stderrOk && err.split('\n').every((l) => l === '' || stderrOk.test(l)))) throw new Error(`bwtop wrote to stderr: ${err}`);
       return buf.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
     },
   };

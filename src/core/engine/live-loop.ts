@@ -3,6 +3,9 @@
 // table reads finishing) and supplies a clock and timers, so this runs the same under node:test
 // mock timers with a replayed capture and a fake event source as it does live.
 import type { Snapshot } from '../model.js';
+import { PROTO_TCP, type PacketInfo } from '../packet.js';
+import { formatAddress } from './address.js';
+import { flowKey, flowTables } from './flow-text.js';
 import type { SocketEntry } from '../proc/types.js';
 import type { Engine } from './engine.js';
 import type { Flow } from './flow.js';
@@ -33,8 +36,8 @@ export interface LiveLoopOptions {
   delayMs: number;
   /** Stop after this many refreshes (0: never). */
   count: number;
-  /** An exact look-up of a new flow's socket (netlink), when available. */
-  lookup?(f: Flow): Promise<SocketEntry | null>;
+  /** An exact look-up of one socket (netlink), when available. */
+  lookup?(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
   /** The socket tables, read off the main thread where possible. */
   readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
   /** Local addresses changed? Called before each refresh. */
@@ -81,18 +84,48 @@ export class LiveLoop {
       if (now - this.lastNewFlow <= BURST_MS && this.watcher === null) this.watch();
       this.lastNewFlow = now;
     }
-    if (this.o.lookup) {
-      this.o.lookup(f).then(
-        (e) => {
-          if (e && !this.stopped) {
-            this.engine.resolver.learn(e, this.t.now());
-            this.schedulePass();
-          }
-        },
-        () => {}, // a refused look-up changes nothing: the table reads still come
-      );
-    }
+    flowKey(f); // makes the endpoint text
+    this.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport);
     this.schedulePass();
+  }
+
+  /**
+   * A connection opening seen by the immediate SYN watcher, milliseconds before the main
+   * capture delivers it: read the young processes and look its socket up now.
+   */
+  opening(p: PacketInfo): void {
+    if (p.proto !== PROTO_TCP || !this.engine.local.has(p.family, p.s0, p.s1, p.s2, p.s3)) return;
+    const now = this.t.now();
+    if (now - this.lastPrescan >= PRESCAN_GAP_MS) {
+      this.lastPrescan = now;
+      this.engine.resolver.prescan(now, true);
+    }
+    const l = formatAddress(p.family, p.s0, p.s1, p.s2, p.s3);
+    const r = formatAddress(p.family, p.d0, p.d1, p.d2, p.d3);
+    this.lookup(p.family === 6 ? 'tcp6' : 'tcp', l, p.sport, r, p.dport);
+  }
+
+  /** A pending flow's socket in each table it may be in (IPv4 also: dual-stack sockets). */
+  private async lookupFlow(f: Flow): Promise<void> {
+    flowKey(f);
+    let found: SocketEntry | null = null;
+    for (const t of flowTables(f)) {
+      found = await this.o.lookup!(t, f.localAddrText, f.lport, f.remoteAddrText, f.rport).catch(() => null);
+      if (found) break;
+    }
+    if (!this.stopped) this.engine.resolver.lookedUp(f, found, this.t.now());
+  }
+
+  private lookup(table: TableName, la: string, lp: number, ra: string, rp: number): void {
+    this.o.lookup?.(table, la, lp, ra, rp).then(
+      (e) => {
+        if (e && !this.stopped) {
+          this.engine.resolver.learn(e, this.t.now());
+          this.schedulePass();
+        }
+      },
+      () => {}, // a refused look-up changes nothing: the table reads still come
+    );
   }
 
   private watch(): void {
@@ -154,10 +187,17 @@ export class LiveLoop {
     const r = this.engine.resolver;
     const t0 = this.t.now();
     r.prescan(t0);
-    await this.readTables(r.firstTables());
-    r.step(this.t.now(), PIDS_PER_PASS);
-    await this.readTables(r.staleTables());
-    r.step(this.t.now(), PIDS_PER_PASS);
+    if (this.o.lookup) {
+      // One exact look-up per pending flow: a dump walks the kernel's whole connection table,
+      // which on a busy host costs far more than the few sockets a pass needs.
+      await Promise.all(r.pendingFlows().map((f) => this.lookupFlow(f)));
+      r.step(this.t.now(), PIDS_PER_PASS);
+    } else {
+      await this.readTables(r.firstTables());
+      r.step(this.t.now(), PIDS_PER_PASS);
+      await this.readTables(r.staleTables());
+      r.step(this.t.now(), PIDS_PER_PASS);
+    }
     this.lastPassEnd = this.t.now();
     this.lastPassCost = this.lastPassEnd - t0;
     this.passRunning = false;

@@ -111,6 +111,17 @@ export class Resolver {
     this.owners.census.tie(e.inode, tieKey(key, e.proto, e.remotePort, e.localPort), nowMs);
   }
 
+  /** Flows waiting for an owner (the live schedule looks their sockets up). */
+  pendingFlows(): readonly Flow[] {
+    return this.pending;
+  }
+
+  /** An exact look-up of a pending flow's socket: found, or one more miss. */
+  lookedUp(f: Flow, e: SocketEntry | null, nowMs: number): void {
+    if (e) this.learn(e, nowMs);
+    else if (f.status === FLOW_PENDING) f.misses++;
+  }
+
   /** Tie young processes' sockets to the conversations the tables now show them in. */
   private tieYoungSockets(nowMs: number): void {
     const census = this.owners.census;
@@ -182,7 +193,9 @@ export class Resolver {
       const since = this.queuedAt.get(f)!;
       const entry = this.socketOf(f);
       if (!entry || entry.inode === 0) {
-        const readSince = this.tables.readGeneration(flowTables(f)) > since.gen;
+        // A table read after it was queued, or an exact look-up that found nothing, missed it.
+        const tableMiss = this.tables.readGeneration(flowTables(f)) > since.gen;
+        const readSince = tableMiss || f.misses > 0;
         // Only for conversations this host opened: an accepted one belongs to its listener.
         const owner = readSince && f.initiated ? this.closedSocketOwner(f, scannedNow, nowMs) : undefined;
         if (owner !== undefined) {
@@ -191,7 +204,10 @@ export class Resolver {
           else this.attach(f, owner);
           continue;
         }
-        if (readSince) f.misses++;
+        if (tableMiss) {
+          f.misses++;
+          since.gen = this.tables.generation; // each read counts once
+        }
         if (f.misses >= MISSES_TO_GIVE_UP) this.giveUp(f);
         else stillPending.push(f);
         continue;
