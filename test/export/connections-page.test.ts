@@ -18,9 +18,9 @@ const ROWS = [
 ];
 const HOLDERS: Record<number, number[]> = { 11: [700], 12: [701], 13: [], 14: [800], 15: [900] };
 const PROCS: Record<number, ProcessInfo> = {
-  700: { pid: 700, startTime: 1, name: 'sshd', cmdline: 'sshd: /usr/sbin/sshd -D', uid: 0, user: 'root' },
-  701: { pid: 701, startTime: 2, name: 'sshd', cmdline: 'sshd: admin [priv]', uid: 0, user: 'root' },
-  800: { pid: 800, startTime: 3, name: 'nginx', cmdline: 'nginx: master process', uid: 0, user: 'root' },
+  700: { pid: 700, startTime: 1, name: 'sshd', cmdline: 'sshd: /usr/sbin/sshd -D', uid: 0, user: 'root', ppid: 1, exe: '' },
+  701: { pid: 701, startTime: 2, name: 'sshd', cmdline: 'sshd: admin [priv]', uid: 0, user: 'root', ppid: 1, exe: '' },
+  800: { pid: 800, startTime: 3, name: 'nginx', cmdline: 'nginx: master process', uid: 0, user: 'root', ppid: 1, exe: '' },
 };
 const view: SocketView = { entries: () => ROWS, holders: (i) => HOLDERS[i] ?? [], process: (pid) => PROCS[pid] ?? null };
 

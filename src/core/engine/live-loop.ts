@@ -143,11 +143,14 @@ export class LiveLoop {
 
   /** Initial tables and a background scan of every process, then the refresh timer. */
   async start(): Promise<void> {
-    await this.readTables(ALL_TABLES);
-    this.engine.resolver.tablesRefreshed();
+    // The first tables and the newest processes synchronously: whoever asks right after start
+    // (the exporter's first scrape) finds the sockets and their owners, bwtop's own among them.
+    const r = this.engine.resolver;
+    r.refreshTables();
     this.o.refreshLocal();
     // Learn every existing socket's owner in the background, so old connections resolve at once.
-    this.engine.resolver.owners.startFullScan();
+    r.owners.startFullScan();
+    r.owners.stepFullScan(PIDS_PER_PASS, this.t.now());
     this.schedulePass();
     this.tickTimer = this.t.setTimeout(() => this.tick(), this.o.delayMs);
   }

@@ -126,15 +126,19 @@ export class OwnerFinder {
     this.census.classifyNonInet(inodes.filter((i) => other.has(i)));
   }
 
-  /** Read the young processes that are alive (events), or the newest pids (polling). */
-  scanYoung(count: number, skip: Set<number>, nowMs: number, freshMs: number): void {
+  /**
+   * Read the young processes that are alive (events), or the newest pids (polling). `alsoNewest`:
+   * with events too, the newest pids (an old process may open a new socket; the newest are the
+   * likeliest, and a full scan comes after them).
+   */
+  scanYoung(count: number, skip: Set<number>, nowMs: number, freshMs: number, alsoNewest = false): void {
     if (this.eventsActive) {
       for (const pid of this.census.alive(nowMs)) {
         if (skip.has(pid)) continue;
         skip.add(pid);
         this.scanPid(pid, nowMs);
       }
-      return;
+      if (!alsoNewest) return;
     }
     this.scanNewest(count, skip, nowMs, freshMs);
   }
@@ -148,8 +152,10 @@ export class OwnerFinder {
     const pids = this.proc.listPids();
     if (!pids) return;
     const listed = new Set(pids);
-    for (const pid of this.census.following()) if (!listed.has(pid)) this.census.exited(pid, nowMs);
-    if (this.fullScansDone > 0) {
+    if (this.eventsActive) {
+      // Births and exits come from the kernel.
+    } else if (this.fullScansDone > 0) {
+      for (const pid of this.census.following()) if (!listed.has(pid)) this.census.exited(pid, nowMs);
       // A pid not in the previous listing was born since; in the first, every pid is old.
       const first = this.lastListingMs === -Infinity;
       for (const pid of pids) {

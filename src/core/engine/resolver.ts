@@ -299,7 +299,7 @@ export class Resolver {
         if (pid !== undefined) return pid;
       }
     }
-    this.owners.scanYoung(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS);
+    this.owners.scanYoung(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS, true);
     return this.owners.lookup(entry.inode);
   }
 

@@ -30,8 +30,9 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
       return TABLE_ORDER.flatMap((t) => byTable.get(t)!);
     },
     holders(inode) {
-      const pid = engine.resolver.owners.lookup(inode);
-      return pid === undefined ? NONE : [pid];
+      // Every holder (a pre-fork server's listener lists all its processes), as `connections` does.
+      const hs = engine.resolver.owners.holdersOf(inode);
+      return hs.length === 0 ? NONE : [...hs].sort((a, b) => a - b);
     },
     process(pid) {
       const now = nowMs();
