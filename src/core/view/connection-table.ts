@@ -11,6 +11,7 @@ import { sanitizeText } from './sanitize.js';
 import { isDescending, receivedValue, sentValue, type SortKey, type SortState } from './sort.js';
 import { formatBytes, formatRate, type Units } from './units.js';
 import { fitLeft, fitRight, textWidth, truncate } from './width.js';
+import { plural } from './words.js';
 
 export type ConnColumnId = 'proto' | 'local' | 'remote' | 'state' | 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt';
 
@@ -172,10 +173,6 @@ export function connectionRow(c: ConnectionStats, cols: ConnColumn[], names: End
       }
     }),
   );
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** "5 sockets (4 TCP, 1 UDP), 2 active". */

@@ -9,7 +9,7 @@ import { detailBody, detailSummary, type NameOf } from './detail-view.js';
 import { footerLines } from './footer.js';
 import { headerLines } from './header.js';
 import { HELP_ROWS, helpLines } from './help.js';
-import { dialogLines, processes } from './kill-dialog.js';
+import { dialogLines } from './kill-dialog.js';
 import { fitLine, seg, type Line } from './line.js';
 import { barScale, columnSort, processColumns, processHeader, processRow, type TableStyle } from './process-table.js';
 import { rowsOf, scopeRows, type Row } from './rows.js';
@@ -18,6 +18,7 @@ import { screenLayout } from './screen-layout.js';
 import { detailRow, rowsNow, type ScreenState, type Size } from './screen-state.js';
 import { SORT_MENU_ROWS, sortMenuLines } from './sort-menu.js';
 import type { SortKey } from './sort.js';
+import { plural, processes } from './words.js';
 
 export interface FrameEnv {
   hostname: string;
@@ -50,18 +51,15 @@ export interface Frame {
   hits: { headingY: number; heading: Array<{ x: number; width: number; sort: SortKey }>; rows: Array<{ y: number; key: string }> };
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
+/** "12 processes", "3 of 12 processes", "8 processes +1 short-lived" (program entries), "4 programs". */
 function countText(st: ScreenState, shown: number): string {
   const all = scopeRows(st.shown, st.view.grouping, st.view.scope) ?? [];
-  const total = all.length;
-  const [one, many] = st.view.scope !== null || st.view.grouping === 'process' ? ['row', 'rows'] : st.view.grouping === 'program' ? ['program', 'programs'] : ['group', 'groups'];
-  // Rows are processes unless program entries or groups are among them.
-  const plain = all.every((r) => r.kind === 'process');
-  const [o, m] = plain ? ['process', 'processes'] : [one, many];
-  const text = shown === total ? plural(total, o, m) : `${shown} of ${plural(total, o, m)}`;
+  const of = shown === all.length ? '' : `${shown} of `;
+  if (st.view.scope === null && st.view.grouping !== 'process') {
+    return of + (st.view.grouping === 'program' ? plural(all.length, 'program') : plural(all.length, 'group'));
+  }
+  const entries = all.filter((r) => r.kind === 'program').length;
+  const text = of + processes(all.length - entries) + (entries ? ` +${entries} short-lived` : '');
   const group = st.view.scope === null ? null : rowsOf(st.shown, st.view.grouping).find((r) => r.key === st.view.scope);
   return group ? `${text} of ${sanitizeText(group.name, true)}` : text;
 }

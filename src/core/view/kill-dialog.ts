@@ -9,6 +9,7 @@ import type { Row } from './rows.js';
 import { sanitizeText } from './sanitize.js';
 import type { Status } from './status.js';
 import { truncate } from './width.js';
+import { processes } from './words.js';
 
 export const SIGNAL_CHOICES: ReadonlyArray<{ sig: NodeJS.Signals; what: string }> = [
   { sig: 'SIGTERM', what: 'ask it to terminate (default)' },
@@ -40,8 +41,6 @@ export interface KillPorts {
 function who(pid: number, name: string): string {
   return `${pid} (${sanitizeText(name, true)})`;
 }
-
-export const processes = (n: number): string => `${n} process${n === 1 ? '' : 'es'}`;
 
 /** Opens the dialog for a row, or says why not. */
 export function openKill(row: Row, ports: KillPorts): KillDialog | Status {

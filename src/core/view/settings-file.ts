@@ -4,10 +4,9 @@
 
 import { GROUPINGS, type Grouping } from './rows.js';
 import type { SortKey } from './sort.js';
+import { SORT_KEYS } from './sort-menu.js';
 import { UNITS_CYCLE, type Units } from './units.js';
 import type { Settings } from './view-state.js';
-
-const SORT_KEYS: readonly SortKey[] = ['sent', 'received', 'total', 'pid', 'name'];
 
 export type ParsedSettings = { settings: Partial<Settings>; error: null } | { settings: Partial<Settings>; error: string };
 
