@@ -102,7 +102,9 @@ export function buildFrame(st: ScreenState, size: Size, env: FrameEnv): Frame {
   }, W);
   if (detail) head.push(...detailSummary(detail.row, detail.gone, v.detailKey ?? '', W, style));
 
-  const source = detail ? detail.row : snap?.totals;
+  // The chart follows what is open: a process's (or entry's) own traffic, a group's sum, else the host's.
+  const group = v.scope === null ? undefined : rowsOf(snap, v.grouping).find((r) => r.key === v.scope);
+  const source = detail ? detail.row : (group ?? snap?.totals);
   const panels = snap && source && lay.chart > 0
     ? chartPanels({ sentHistory: source.sentHistory, receivedHistory: source.receivedHistory, intervalMs: snap.intervalMs }, v.units, W, lay.chart, env.ascii)
     : [];
