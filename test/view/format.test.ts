@@ -73,3 +73,13 @@ test('ASCII column chart: newest at the right, scaled to the largest value', () 
   assert.deepEqual(asciiChart([0, 0], 2, 2), ['  ', '  ']);
   assert.deepEqual(perSecond([500, 1000], 500), [1000, 2000]);
 });
+
+test('chart axes: a round top and ticks on 1-2-5 steps (13 and 38 never show up as ticks)', async () => {
+  const { yAxis } = await import('../../src/core/view/chart.js');
+  assert.deepEqual(yAxis(38, 4), { top: 40, step: 10 });
+  assert.deepEqual(yAxis(113, 4), { top: 150, step: 50 });
+  assert.deepEqual(yAxis(13, 4), { top: 15, step: 5 });
+  assert.deepEqual(yAxis(1.3, 3), { top: 1.5, step: 0.5 });
+  assert.deepEqual(yAxis(0, 4), { top: 1, step: 1 });
+  assert.deepEqual(yAxis(100, 4), { top: 100, step: 50 });
+});

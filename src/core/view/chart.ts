@@ -54,10 +54,12 @@ export function chartPanels(s: ChartSeries, units: Units, width: number, height:
   return places.map(([what, history, left, w]): ChartPanel => {
     const perSec = perSecond(history, s.intervalMs);
     const peak = perSec.reduce((m, v) => Math.max(m, v), 0);
-    const unit = chartUnit(peak, units === 'bits' ? 'bits' : 'bytes');
+    const ticks = Math.max(1, Math.floor((height - 2) / 2)); // a label every other text row, as braille draws them
+    let unit = chartUnit(peak, units === 'bits' ? 'bits' : 'bytes');
+    // Steps below 1 ("0.50") read better one unit down ("500 B/s").
+    if (yAxis(peak / unit.divisor, ticks).step < 1 && unit.divisor > 1) unit = chartUnit(peak / (units === 'bits' ? 1000 : 1024), units === 'bits' ? 'bits' : 'bytes');
     const values = perSec.map((v) => v / unit.divisor);
-    // A label every other text row, as the braille canvas draws them.
-    const { top, step } = yAxis(peak / unit.divisor, Math.max(1, Math.floor((height - 2) / 2)));
+    const { top, step } = yAxis(peak / unit.divisor, ticks);
     if (ascii) {
       const label = ` ${what}, ${secs} s, max ${formatRate(peak, units)} `;
       return { what, left, width: w, label, values, top, step, ascii: asciiChart(values, Math.max(1, w - 2), Math.max(1, height - 2)) };
