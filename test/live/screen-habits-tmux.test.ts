@@ -50,9 +50,7 @@ async function start(t: { after(fn: () => void): void }): Promise<{ pid: number;
 
 const noTmux = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux is not installed' : false;
 
-// The engine lists a process's idle sockets (listeners, idle connections) as the model says; until
-// it does, this check is reported but does not fail the run.
-test('the drill-down shows every socket of the process, busy first, as many TCP sockets as ss lists', { skip: SKIP || noTmux, timeout: 60_000, todo: 'needs idle sockets from the engine' }, async (t) => {
+test('the drill-down shows every socket of the process, busy first, as many TCP sockets as ss lists', { skip: SKIP || noTmux, timeout: 60_000 }, async (t) => {
   const { pid, ns, statusFile } = await start(t);
   const ss = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-tanp'], { encoding: 'utf8' }).stdout;
   const tcp = ss.split('\n').filter((l) => l.includes(`pid=${pid},`)).length;
