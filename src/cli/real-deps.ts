@@ -1,6 +1,7 @@
 // The real OS behind AppDeps.
 import { existsSync } from 'node:fs';
 import { openProcRoot } from '../adapters/procfs.js';
+import { withPlacement } from '../adapters/placement.js';
 import { captureErrorSentence, openLive, openSynWatch } from '../adapters/live-capture.js';
 import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces } from '../adapters/interfaces.js';
 import { readCaptureFile } from '../adapters/capture-file.js';
@@ -14,7 +15,7 @@ export function realDeps(procRoot: string): AppDeps {
     throw new UserError(`--proc-root ${procRoot} has no net/ directory; give a procfs copy such as fixtures/proc/loopback-mix`);
   }
   return {
-    proc: openProcRoot(procRoot),
+    proc: withPlacement(openProcRoot(procRoot)),
     upInterfaces,
     interfaceExists,
     isEthernet,

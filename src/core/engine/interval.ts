@@ -169,7 +169,7 @@ function describeSocket(s: SocketEntry): ConnectionStats {
 function describeProgram(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProgramEntryStats {
   return {
     programKey: p.programKey, name: p.name, exe: p.exe, cmdline: p.cmdline, user: p.user, uid: p.uid, pids: [...p.pids!],
-    container: null, unit: null, netns: p.netns,
+    container: p.container, unit: p.unit, netns: p.netns,
     sent: p.sent.recent(1), received: p.received.recent(1), sentTotal: p.sentTotal, receivedTotal: p.receivedTotal,
     sentRate: p.sent.rate(w, ms), receivedRate: p.received.rate(w, ms), connections,
     sentHistory: p.sent.toArray(), receivedHistory: p.received.toArray(),
@@ -194,8 +194,8 @@ function describeProcess(p: ProcessEntry, connections: ConnectionStats[], w: num
     exe: p.exe,
     programKey: p.programKey,
     ppid: p.ppid,
-    container: null,
-    unit: null,
+    container: p.container,
+    unit: p.unit,
     netns: p.netns,
     connections,
     sentHistory: p.sent.toArray(),

@@ -23,6 +23,9 @@ export class ProcessEntry {
   ppid: number;
   /** Network namespace inode, null when unknown. */
   netns: number | null;
+  /** Container name (else short id, else `ip netns` name) and systemd unit; null on the host. */
+  container: string | null = null;
+  unit: string | null = null;
   /** Program entries: the candidate pids; null for a process. */
   readonly pids: number[] | null;
 

@@ -24,10 +24,20 @@ export class ProcessRegistry {
     const info = this.proc.readProcess(pid);
     if (!info) return null;
     const key = processKey(pid, info.startTime);
-    const entry = this.all.get(key) ?? new ProcessEntry(pid, info.startTime, info, netnsInode(this.proc.readNetNs(pid)));
+    const entry = this.all.get(key) ?? this.place(new ProcessEntry(pid, info.startTime, info, netnsInode(this.proc.readNetNs(pid))));
     this.all.set(key, entry);
     this.lastByPid.set(pid, entry);
     if (!entry.exitedAtMs) this.liveByPid.set(pid, entry);
+    return entry;
+  }
+
+  /** Container and unit, read once with the identity: a process never moves. */
+  private place(entry: ProcessEntry): ProcessEntry {
+    const p = this.proc.readPlacement?.(entry.pid, entry.startTime, entry.netns);
+    if (p) {
+      entry.container = p.container;
+      entry.unit = p.unit;
+    }
     return entry;
   }
 
@@ -60,6 +70,8 @@ export class ProcessRegistry {
     let entry = this.all.get(key);
     if (!entry) {
       entry = new ProcessEntry(-1, 0, first, first.netns, []);
+      entry.container = first.container;
+      entry.unit = first.unit;
       this.all.set(key, entry);
     }
     for (const m of members) if (!entry.pids!.includes(m.pid)) entry.pids!.push(m.pid);

@@ -54,4 +54,17 @@ export interface ProcSource {
   readNetNs(pid: number | 'self'): string | null;
   /** /proc/net/{unix,netlink,packet} text, null when missing. */
   readOtherSockets(name: OtherSocketTable): string | null;
+  /**
+   * The container and systemd unit of a process (pid + start time), given its namespace inode;
+   * optional: sources without it (test doubles) leave both null.
+   */
+  readPlacement?(pid: number, startTime: number, netns: number | null): Placement;
+}
+
+/** Where a process runs besides its network namespace: read once, it never changes. */
+export interface Placement {
+  /** Container name (else its short id) from a container runtime, else the `ip netns` name, else null. */
+  container: string | null;
+  /** systemd unit ("nginx.service", "session-3.scope"), else null; never a container. */
+  unit: string | null;
 }
