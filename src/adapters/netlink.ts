@@ -2,8 +2,6 @@
 // (NETLINK_CONNECTOR), through the `netlink` package's RawNetlinkSocket. The package (a native
 // addon) is loaded on first use, so commands that never open one pay nothing for it. Requests
 // and messages are built and decoded by the pure modules in src/core/netlink/.
-import { existsSync, readlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { SocketEntry } from '../core/proc/types.js';
 import type { TableName } from '../core/engine/socket-index.js';
 import {
@@ -15,40 +13,10 @@ import {
   sockDiagLookupRequest,
   sockDiagMatches,
 } from '../core/netlink/sock-diag.js';
-import {
-  CN_IDX_PROC,
-  NETLINK_CONNECTOR,
-  parseProcEvents,
-  procEventAcks,
-  procEventsSubscribe,
-  type ProcEvent,
-} from '../core/netlink/proc-events.js';
+import { errnoName, loadRawSocket, type RawSocket } from './netlink-raw.js';
 
 export type { ProcEvent } from '../core/netlink/proc-events.js';
-
-/** The part of the package's RawNetlinkSocket used here. */
-interface RawSocket {
-  on(event: 'message', listener: (msg: Buffer) => void): void;
-  on(event: 'error', listener: (err: Error & { code?: string; errno?: number }) => void): void;
-  send(msg: Uint8Array, options: { port?: number }, callback: (err?: Error & { code?: string }) => void): void;
-  close(): void;
-  ref(): void;
-  unref(): void;
-  setRecvBufferSize(size: number): void;
-  getRecvBufferSize(): number;
-}
-type RawSocketClass = new (protocol: number, options?: { localGroups?: number }) => RawSocket;
-
-let rawClass: RawSocketClass | null = null;
-
-function loadRawSocket(): RawSocketClass {
-  if (rawClass === null) {
-    // The raw layer alone: the package's index also loads its route, wifi and wireguard modules.
-    const mod = createRequire(import.meta.url)('netlink/dist/raw.js') as { RawNetlinkSocket: RawSocketClass };
-    rawClass = mod.RawNetlinkSocket;
-  }
-  return rawClass;
-}
+export { openProcEvents, type ProcEventSource } from './netlink-events.js';
 
 const TABLES = Object.fromEntries(SOCKET_TABLES.map((t) => [t.name, t])) as Record<TableName, (typeof SOCKET_TABLES)[number]>;
 
@@ -65,16 +33,15 @@ export interface SockDiag {
   close(): void;
 }
 
-function errnoName(errno: number): string {
-  const names: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 22: 'EINVAL', 93: 'EPROTONOSUPPORT', 97: 'EAFNOSUPPORT' };
-  return names[errno] ?? `errno ${errno}`;
-}
-
-function refusedSockDiag(why: string): Error {
+/** The one-sentence error for a refused sock_diag (also what callers that fall back print). */
+export function refusedSockDiag(why: string): Error {
   return new Error(
-    `cannot read the socket tables over netlink (sock_diag): ${why}; load the kernel's inet_diag, tcp_diag and udp_diag support or use the /proc/net tables instead`,
+    `cannot read the socket tables over netlink (sock_diag): ${why}; reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)`,
   );
 }
+
+/** The kernel's largest dump datagram (it caps its guess of the reader's buffer at 32 KiB). */
+const DUMP_DATAGRAM = 32768;
 
 /** One request in flight: its sequence number, how to take its datagrams, how to finish. */
 interface Pending {
@@ -87,7 +54,9 @@ interface Pending {
 export function openSockDiag(): SockDiag {
   let sock: RawSocket;
   try {
-    sock = new (loadRawSocket())(NETLINK_SOCK_DIAG);
+    // One read per datagram into a 32 KiB buffer (no peeking for the size first): the kernel sizes
+    // the next dump datagram by the reader's last buffer, so a large one means few datagrams.
+    sock = new (loadRawSocket())(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: DUMP_DATAGRAM });
   } catch (err) {
     throw refusedSockDiag((err as Error).message);
   }
@@ -192,119 +161,6 @@ export function openSockDiag(): SockDiag {
       queue.length = 0;
       sock.close();
       p?.fail(new Error('the socket-table netlink socket was closed'));
-    },
-  };
-}
-
-export interface ProcEventSource {
-  close(): void;
-}
-
-/** Receive buffer asked for the events socket: a burst of forks must not overflow it (capped by net.core.rmem_max). */
-const EVENTS_RCVBUF = 8 << 20;
-
-/** How long the kernel has to acknowledge the subscription before it counts as refused. */
-const ACK_TIMEOUT_MS = 2000;
-
-function refusedEvents(why: string): Error {
-  return new Error(
-    `cannot subscribe to the kernel's process events: ${why}; run bwtop as root in the host's namespaces (without them it falls back to polling /proc)`,
-  );
-}
-
-// The initial user and pid namespaces have fixed inode numbers (PROC_USER_INIT_INO,
-// PROC_PID_INIT_INO, since Linux 3.8); the initial network namespace's number is not fixed, but
-// only it has the connector's /proc/net/connector (and /proc/self/net is the reader's own).
-const INIT_NS: Record<'user' | 'pid', string> = { user: 'user:[4026531837]', pid: 'pid:[4026531836]' };
-
-/** Why the connector will not answer this process, or null when it should. */
-function outsideInitialNamespaces(): string | null {
-  let sawProc = false;
-  for (const kind of ['user', 'pid'] as const) {
-    let link: string;
-    try {
-      link = readlinkSync(`/proc/self/ns/${kind}`);
-    } catch {
-      continue; // no /proc: let the kernel decide
-    }
-    sawProc = true;
-    if (link !== INIT_NS[kind]) return `this process is not in the initial ${kind} namespace (it is in ${link}), and the kernel sends them only there`;
-  }
-  if (sawProc && !existsSync('/proc/self/net/connector')) {
-    return 'this process is not in the initial network namespace (no /proc/net/connector here), and the kernel sends them only there';
-  }
-  return null;
-}
-
-/**
- * Subscribe to process events. onEvent is called synchronously for each event as it arrives;
- * onLost(reason) when events were lost (ENOBUFS under a burst), the socket failed, or the kernel
- * did not acknowledge the subscription (then no events will come). Throws a one-sentence Error
- * when refused (not root / no CAP_NET_ADMIN / not in the initial network, user and pid namespaces:
- * the connector answers only there).
- */
-export function openProcEvents(onEvent: (e: ProcEvent) => void, onLost: (reason: string) => void): ProcEventSource {
-  const outside = outsideInitialNamespaces();
-  if (outside !== null) throw refusedEvents(outside);
-  let sock: RawSocket;
-  try {
-    sock = new (loadRawSocket())(NETLINK_CONNECTOR, { localGroups: CN_IDX_PROC });
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    const why =
-      e.code === 'EPERM' || e.code === 'EACCES'
-        ? 'listening to them needs root (CAP_NET_ADMIN)'
-        : `the kernel refused the netlink connector socket (${e.message})`;
-    throw refusedEvents(why);
-  }
-  sock.unref();
-  try {
-    sock.setRecvBufferSize(EVENTS_RCVBUF);
-  } catch {
-    // keep the default size: a smaller buffer only loses events sooner, and onLost says when
-  }
-  let closed = false;
-  let acked = false;
-  const subscribeTag = ((Math.random() * 0x7fffffff) >>> 0) | 1;
-  const lost = (reason: string) => {
-    if (!closed) onLost(reason);
-  };
-  // An unhandled 'error' event would crash the process: every error becomes onLost.
-  sock.on('error', (err) => {
-    if (err.code === 'ENOBUFS') lost('process events were lost: the kernel dropped some under a burst (ENOBUFS)');
-    else lost(`the process events socket failed: ${err.message}`);
-  });
-  sock.on('message', (msg) => {
-    if (!acked) {
-      for (const a of procEventAcks(msg)) {
-        if (a.tag !== subscribeTag) continue;
-        acked = true;
-        clearTimeout(ackTimer);
-        if (a.err !== 0) lost(`the kernel refused the process events subscription (${errnoName(a.err)})`);
-      }
-    }
-    for (const e of parseProcEvents(msg)) if (e.kind !== 'none') onEvent(e);
-  });
-  const ackTimer = setTimeout(() => {
-    if (!acked) lost('the kernel did not acknowledge the process events subscription, so no events will come');
-  }, ACK_TIMEOUT_MS);
-  ackTimer.unref();
-  sock.send(procEventsSubscribe('listen', subscribeTag), { port: 0 }, (err) => {
-    if (err !== undefined) lost(`the process events subscription was refused (${err.message})`);
-  });
-  return {
-    close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(ackTimer);
-      // Unsubscribe first: the kernel counts listeners and keeps building events while any remain.
-      // The send happens synchronously when nothing else is queued; its callback is dropped by close.
-      try {
-        sock.send(procEventsSubscribe('ignore'), { port: 0 }, () => {});
-      } catch {
-        // closing anyway
-      }
-      sock.close();
     },
   };
 }

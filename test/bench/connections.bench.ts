@@ -2,61 +2,14 @@
 // process holds 5,000 loopback TCP connections (both ends) plus their listener, 10,001 sockets;
 // the two commands then run alternately so background load hits both alike. Also checks that
 // every socket ss shows for the helper appears in our output with the helper's pid.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { holdConnections, listedSocketsOf, ssSocketsOf } from '../connections/hold-connections.js';
 
 const CONNECTIONS = 5000;
 const RUNS = 15;
 const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-// The helper: one listener on 127.0.0.1, CONNECTIONS clients connected to it, all held open.
-// Connects in batches so the accept queue (capped by net.core.somaxconn) never overflows.
-const HELPER = `
-const net = require('node:net');
-const N = ${CONNECTIONS};
-const held = [];
-let accepted = 0, connected = 0, started = 0;
-const done = () => { if (accepted === N && connected === N) process.stdout.write('ready ' + srv.address().port + '\\n'); };
-const srv = net.createServer((s) => { held.push(s); accepted++; done(); });
-srv.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
-  const port = srv.address().port;
-  const batch = () => {
-    const end = Math.min(N, started + 500);
-    for (; started < end; started++) {
-      held.push(net.connect(port, '127.0.0.1', () => { connected++; if (connected % 500 === 0) batch(); done(); }));
-    }
-  };
-  batch();
-});
-`;
-
-interface Helper {
-  pid: number;
-  port: number;
-  stop(): void;
-}
-
-async function startHelper(): Promise<Helper> {
-  // 10,001 descriptors plus a few: raise the soft limit in a shell wrapper, then exec node.
-  const child = spawn('sh', ['-c', 'ulimit -n 20000 && exec "$0" -e "$1"', process.execPath, HELPER], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('helper not ready after 60 s')), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /ready (\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`helper exited early (${code})`)));
-  });
-  return { pid: child.pid!, port, stop: () => child.kill('SIGTERM') };
-}
 
 interface Timed {
   ms: number;
@@ -78,24 +31,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** ss endpoint text as ours: "*:80" (dual-stack any) -> "[::]:80", port "*" -> 0. */
-function ssEndpoint(text: string): string {
-  const t = text.startsWith('*:') ? `[::]${text.slice(1)}` : text;
-  return t.endsWith(':*') ? `${t.slice(0, -1)}0` : t;
-}
-
-/** "local remote" of every socket ss lists with pid=`pid` in its users:(...) column. */
-function ssSocketsOf(ssOut: string, pid: number): string[] {
-  const out: string[] = [];
-  for (const line of ssOut.split('\n')) {
-    if (!line.includes(`pid=${pid},`)) continue;
-    const f = line.trim().split(/\s+/);
-    // State Recv-Q Send-Q Local Peer Process
-    out.push(`${ssEndpoint(f[3]!)} ${ssEndpoint(f[4]!)}`);
-  }
-  return out;
-}
-
 export async function bench(): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.log('skipped: needs root (ss -p and bwtop must see every process\'s descriptors)');
@@ -105,7 +40,7 @@ export async function bench(): Promise<void> {
     console.log(`skipped: ${main} is not built (npm run build)`);
     return;
   }
-  const helper = await startHelper();
+  const helper = await holdConnections(CONNECTIONS);
   try {
     // NODE_EXTRA_CA_CERTS makes every node process load a CA bundle at start (tens of ms, before
     // any of our code runs): when it is set, also time a run without it, as most hosts have it.
@@ -130,10 +65,7 @@ export async function bench(): Promise<void> {
     }
 
     // Completeness: every socket ss shows for the helper is in our output with the helper's pid.
-    const mine = new Set<string>();
-    for (const s of JSON.parse(lastOurs.toString('utf8')) as Array<{ local: string; remote: string; processes: Array<{ pid: number }> }>) {
-      if (s.processes.some((p) => p.pid === helper.pid)) mine.add(`${s.local} ${s.remote}`);
-    }
+    const mine = listedSocketsOf(lastOurs.toString('utf8'), helper.pid);
     const expected = ssSocketsOf(lastSs.toString('utf8'), helper.pid);
     const missing = expected.filter((k) => !mine.has(k));
 

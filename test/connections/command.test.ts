@@ -7,20 +7,27 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { connectionsCommand } from '../../src/cli/connections.js';
+import net from 'node:net';
+import { refusedSockDiag } from '../../src/adapters/netlink.js';
+import { connectionsCommand, type SocketDumper } from '../../src/cli/connections.js';
 import { UserError } from '../../src/cli/io.js';
 
 const root = fileURLToPath(new URL('../../../fixtures/proc/loopback-mix', import.meta.url));
 const SCEN = '/usr/bin/python3 /work/main/test/fixtures-tools/proc-scenario.py';
 
-async function run(args: string[], isRoot = true, procRoot = root): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  args: string[],
+  isRoot = true,
+  procRoot = root,
+  dumper?: SocketDumper,
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const code = await connectionsCommand(args, { stdout, stderr, procRoot, isRoot });
+  const code = await connectionsCommand(args, { stdout, stderr, procRoot, isRoot }, dumper);
   return { code, out, err };
 }
 
@@ -193,3 +200,45 @@ test('--help prints usage and exits 0', async () => {
   assert.equal(r.code, 0);
   assert.match(r.out, /^Usage: bwtop connections/);
 });
+
+// The live /proc path when netlink is refused (a kernel without inet_diag, a sandbox): the text
+// tables are read instead, said once on stderr. The refusal is the adapter's own sentence; the
+// sockets are this test's own listener, which must be listed with this process.
+for (const how of ['at once', 'after a table'] as const) {
+  test(`netlink refused ${how}: falls back to /proc/net, said once on stderr`, async () => {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '::1', () => r())); // in tcp6: read from text in both cases
+    try {
+      const port = (srv.address() as net.AddressInfo).port;
+      const refusal = refusedSockDiag('the kernel answered ENOENT to a tcp dump');
+      // Refused at once, or after the first table (tcp) was read: tcp6 and on come from the text.
+      let calls = 0;
+      const refuse: SocketDumper = async (table, states, visit) => {
+        if (how === 'after a table' && calls++ === 0) {
+          assert.equal(table, 'tcp');
+          assert.equal(states, (1 << 1) | (1 << 10)); // LISTEN and ESTABLISHED only, by default
+          visit({ proto: 'tcp', family: 4, localAddr: '127.0.0.2', localPort: 1, remoteAddr: '0.0.0.0', remotePort: 0, state: 'LISTEN', uid: 0, inode: 0 });
+          return;
+        }
+        throw refusal;
+      };
+      const { code, out, err } = await run(['--json', '--proto', 'tcp'], true, '/proc', refuse);
+      assert.equal(code, 0);
+      assert.equal(
+        err,
+        'bwtop: cannot read the socket tables over netlink (sock_diag): the kernel answered ENOENT to a tcp dump; ' +
+          'reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)\n',
+      );
+      const listed = JSON.parse(out) as Sock[];
+      const mine = listed.filter((s) => s.local === `[::1]:${port}`);
+      assert.deepEqual(
+        mine.map((s) => [s.state, s.processes.map((p) => p.pid)]),
+        [['LISTEN', [process.pid]]],
+      );
+      // The row the dumper gave before refusing is kept, and its table not read twice.
+      assert.equal(listed.filter((s) => s.local === '127.0.0.2:1').length, how === 'after a table' ? 1 : 0);
+    } finally {
+      srv.close();
+    }
+  });
+}

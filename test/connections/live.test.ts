@@ -85,40 +85,49 @@ test('connections --all matches ss for every socket of processes we started', { 
     const ss = new Map<number, string[]>();
     ssByPid(spawnSync('ip', ['netns', 'exec', ns, 'ss', '-tanp'], { encoding: 'utf8' }).stdout, 'tcp', ss);
     ssByPid(spawnSync('ip', ['netns', 'exec', ns, 'ss', '-uanp'], { encoding: 'utf8' }).stdout, 'udp', ss);
-    const code = `import { connectionsCommand } from ${JSON.stringify(COMMAND)};
-      process.exitCode = await connectionsCommand(['--json', '--all'],
+    // Both ways of reading the socket tables: netlink (the default on a live /proc) and the
+    // /proc/net text (--proc-root); each must list exactly what ss lists for our pids.
+    const variants = [['--json', '--all'], ['--json', '--all', '--proc-root', '/proc']];
+    const runs = variants.map((args) => {
+      const code = `import { connectionsCommand } from ${JSON.stringify(COMMAND)};
+      process.exitCode = await connectionsCommand(${JSON.stringify(args)},
         { stdout: process.stdout, stderr: process.stderr, procRoot: '/proc', isRoot: true });`;
-    const ours = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '--input-type=module', '-e', code], {
-      encoding: 'utf8',
+      const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '', `${args.join(' ')}: nothing said on stderr (no fallback)`);
+      return r.stdout;
     });
-    assert.equal(ours.status, 0, ours.stderr);
-    const listed = JSON.parse(ours.stdout) as Array<{
-      proto: string;
-      local: string;
-      remote: string;
-      state: string;
-      processes: Array<{ pid: number }>;
-    }>;
-    const mine = new Map<number, string[]>();
-    for (const s of listed) {
-      for (const p of s.processes) {
-        const list = mine.get(p.pid) ?? [];
-        list.push(`${s.proto} ${s.state} ${s.local} ${s.remote}`);
-        mine.set(p.pid, list);
+    // What each listing shows for our pids, against ss.
+    function checkListing(stdout: string, how: string): void {
+      const listed = JSON.parse(stdout) as Array<{
+        proto: string;
+        local: string;
+        remote: string;
+        state: string;
+        processes: Array<{ pid: number }>;
+      }>;
+      const mine = new Map<number, string[]>();
+      for (const s of listed) {
+        for (const p of s.processes) {
+          const list = mine.get(p.pid) ?? [];
+          list.push(`${s.proto} ${s.state} ${s.local} ${s.remote}`);
+          mine.set(p.pid, list);
+        }
       }
+      let compared = 0;
+      for (const pid of pids) {
+        const expected = (ss.get(pid) ?? []).sort();
+        assert.deepEqual((mine.get(pid) ?? []).sort(), expected, `${how}: pid ${pid}`);
+        compared += expected.length;
+      }
+      assert.ok(compared >= 20, `${how}: compared only ${compared} sockets`);
+      // the cases this test exists for are really there
+      const all = [...mine.values()].flat();
+      assert.ok(all.some((k) => k.includes('[::ffff:127.0.0.1]:7002')), `${how}: IPv4-mapped peer of the dual-stack server`);
+      assert.equal(listed.find((s) => s.local === '127.0.0.1:7004' && s.state === 'LISTEN')?.processes.length, 3);
+      assert.ok(listed.some((s) => s.state === 'TIME_WAIT' && s.processes.length === 0));
     }
-    let compared = 0;
-    for (const pid of pids) {
-      const expected = (ss.get(pid) ?? []).sort();
-      assert.deepEqual((mine.get(pid) ?? []).sort(), expected, `pid ${pid}`);
-      compared += expected.length;
-    }
-    assert.ok(compared >= 20, `compared only ${compared} sockets`);
-    // the cases this test exists for are really there
-    const all = [...mine.values()].flat();
-    assert.ok(all.some((k) => k.includes('[::ffff:127.0.0.1]:7002')), 'IPv4-mapped peer of the dual-stack server');
-    assert.equal(listed.find((s) => s.local === '127.0.0.1:7004' && s.state === 'LISTEN')?.processes.length, 3);
-    assert.ok(listed.some((s) => s.state === 'TIME_WAIT' && s.processes.length === 0));
+    for (const [v, out] of runs.entries()) checkListing(out, variants[v]!.join(' '));
   } finally {
     for (const c of children) c.kill('SIGTERM');
     for (const pid of forked) {

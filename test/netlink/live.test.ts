@@ -3,7 +3,7 @@
 // the refusal sentence where the connector does not answer (a network namespace, a non-root user).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { release } from 'node:os';
@@ -43,6 +43,14 @@ function udp(type: 'udp4' | 'udp6', host: string, opts: { ipv6Only?: boolean } =
   });
 }
 
+function readlinkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return ''; // closed meanwhile
+  }
+}
+
 const line = (e: SocketEntry) =>
   `${e.proto}${e.family} ${e.localAddr}:${e.localPort} ${e.remoteAddr}:${e.remotePort} ${e.state} uid=${e.uid} inode=${e.inode}`;
 
@@ -60,8 +68,13 @@ test('sock_diag dump equals /proc/net for real loopback sockets; exact lookups',
   const u4c = await udp('udp4', '127.0.0.1');
   await new Promise<void>((r) => u4c.connect(u4.address().port, '127.0.0.1', r));
   const u6 = await udp('udp6', '::1');
-  const ours = new Set([p4, pDual, p6, c4.localPort!, cMapped.localPort!, c6.localPort!, u4.address().port, u4c.address().port, u6.address().port]);
-  const mine = (e: SocketEntry) => ours.has(e.localPort) || ours.has(e.remotePort);
+  // Ours: the sockets this process holds (its descriptors' inodes); the host has others.
+  const held = new Set<number>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    const m = /^socket:\[(\d+)\]$/.exec(readlinkOr(`/proc/self/fd/${fd}`));
+    if (m) held.add(Number(m[1]));
+  }
+  const mine = (e: SocketEntry) => held.has(e.inode);
 
   const sd = openSockDiag();
   closers.push(() => sd.close());

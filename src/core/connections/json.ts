@@ -25,56 +25,107 @@ const writeLatin1: (buf: Latin1Writable, text: string, at: number) => number =
 /** Output goes into chunks of this size; a full chunk is kept as is (no copying to grow). */
 const CHUNK = 1 << 20;
 
-export class JsonListing implements ListingSink {
-  private readonly done: Buffer[] = [];
+/** Latin1 text and raw bytes appended into a list of large chunks, never copied to grow. */
+class ByteWriter {
+  readonly done: Buffer[] = [];
   private buf = Buffer.allocUnsafe(CHUNK) as Latin1Writable;
-  private used = 0;
+  used = 0;
+
+  private room(n: number): Latin1Writable {
+    if (this.used + n > this.buf.length) {
+      this.done.push(this.buf.subarray(0, this.used));
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n)) as Latin1Writable;
+      this.used = 0;
+    }
+    return this.buf;
+  }
+
+  text(t: string): void {
+    const buf = this.room(t.length); // may start a new chunk: `used` is read after
+    this.used += writeLatin1(buf, t, this.used);
+  }
+
+  byte(b: number): void {
+    const buf = this.room(1);
+    buf[this.used++] = b;
+  }
+
+  /** Bytes [start, end) of `src`. */
+  bytes(src: Uint8Array, start = 0, end = src.length): void {
+    const buf = this.room(end - start);
+    // TypedArray#set is one builtin; Buffer#copy runs several JavaScript checks per call.
+    buf.set(start === 0 && end === src.length ? src : src.subarray(start, end), this.used);
+    this.used += end - start;
+  }
+
+  finish(): Buffer[] {
+    this.done.push(this.buf.subarray(0, this.used));
+    return this.done;
+  }
+}
+
+/** One socket's JSON object up to the opening of its processes array. */
+export function jsonSocketHead(row: SocketEntry): string {
+  return (
+    '{"proto":"' + row.proto + '","family":' + row.family + ',"local":"' + endpoint(row.localAddr, row.localPort) +
+    '","remote":"' + endpoint(row.remoteAddr, row.remotePort) + '","state":"' + row.state + '","inode":' + row.inode +
+    ',"uid":' + row.uid + ',"processes":['
+  );
+}
+
+const COMMA = 0x2c;
+const ROW_END = Buffer.from(']}', 'latin1');
+
+export class JsonListing implements ListingSink {
+  private readonly out = new ByteWriter();
   private count = 0;
-  /** pid -> its JSON object text, or null when the process is gone. */
-  private readonly fragments = new Map<number, string | null>();
+  /** pid -> its JSON object bytes, or null when the process is gone. */
+  private readonly fragments = new Map<number, Buffer | null>();
 
   constructor(private readonly lookup: (pid: number) => ProcessInfo | null) {}
 
-  private fragment(pid: number): string | null {
+  private fragment(pid: number): Buffer | null {
     let f = this.fragments.get(pid);
     if (f === undefined) {
       const p = this.lookup(pid);
       f =
         p === null
           ? null
-          : '{"pid":' + p.pid + ',"name":' + jsonString(p.name) + ',"user":' + jsonString(p.user) +
-            ',"uid":' + p.uid + ',"cmdline":' + jsonString(p.cmdline) + '}';
+          : Buffer.from(
+              '{"pid":' + p.pid + ',"name":' + jsonString(p.name) + ',"user":' + jsonString(p.user) +
+                ',"uid":' + p.uid + ',"cmdline":' + jsonString(p.cmdline) + '}',
+              'latin1',
+            );
       this.fragments.set(pid, f);
     }
     return f;
   }
 
-  private append(text: string): void {
-    if (this.used + text.length > this.buf.length) {
-      this.done.push(this.buf.subarray(0, this.used));
-      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, text.length)) as Latin1Writable;
-      this.used = 0;
+  private begin(): void {
+    this.out.text(this.count++ === 0 ? '[\n' : ',\n');
+  }
+
+  private end(holders: readonly number[]): void {
+    let first = true;
+    for (const pid of holders) {
+      const f = this.fragment(pid);
+      if (f === null) continue;
+      if (!first) this.out.byte(COMMA);
+      this.out.bytes(f);
+      first = false;
     }
-    this.used += writeLatin1(this.buf, text, this.used);
+    this.out.bytes(ROW_END);
   }
 
   add(row: SocketEntry, holders: readonly number[]): void {
-    let procs = '';
-    for (const pid of holders) {
-      const f = this.fragment(pid);
-      if (f !== null) procs = procs === '' ? f : procs + ',' + f;
-    }
-    this.append(
-      (this.count++ === 0 ? '[\n{"proto":"' : ',\n{"proto":"') + row.proto + '","family":' + row.family +
-        ',"local":"' + endpoint(row.localAddr, row.localPort) + '","remote":"' + endpoint(row.remoteAddr, row.remotePort) +
-        '","state":"' + row.state + '","inode":' + row.inode + ',"uid":' + row.uid + ',"processes":[' + procs + ']}',
-    );
+    this.begin();
+    this.out.text(jsonSocketHead(row));
+    this.end(holders);
   }
 
   /** The whole document, in order. */
   finish(): Buffer[] {
-    this.append(this.count === 0 ? '[]\n' : '\n]\n');
-    this.done.push(this.buf.subarray(0, this.used));
-    return this.done;
+    this.out.text(this.count === 0 ? '[]\n' : '\n]\n');
+    return this.out.finish();
   }
 }

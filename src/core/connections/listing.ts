@@ -1,7 +1,6 @@
 // One pass over a socket table: each row that passes the filters goes to a sink (JSON writer or
 // table builder) together with its holders, without an intermediate object per socket.
-import { forEachNetRow } from '../proc/netTable.js';
-import type { SockProto, SocketEntry } from '../proc/types.js';
+import type { SocketEntry } from '../proc/types.js';
 import { holdersOf, type OwnerMap } from './owners.js';
 import { stateSelected, type StateSelection } from './select.js';
 
@@ -16,20 +15,14 @@ export interface ListingQuery {
   pids?: ReadonlySet<number>;
 }
 
-/** Feeds the selected rows of one table text to `sink`; returns the count of malformed lines. */
-export function listTable(
-  text: string,
-  proto: SockProto,
-  family: 4 | 6,
-  query: ListingQuery,
-  owners: OwnerMap,
-  sink: ListingSink,
-): number {
+/** The visitor that passes the rows `query` selects, with their holders, to `sink`. */
+export function rowLister(query: ListingQuery, owners: OwnerMap, sink: ListingSink): (row: SocketEntry) => void {
   const { states, pids } = query;
-  return forEachNetRow(text, proto, family, (row) => {
-    if (!stateSelected(states, proto, row.state)) return;
+  return (row) => {
+    if (!stateSelected(states, row.proto, row.state)) return;
     const holders = holdersOf(owners, row.inode);
     if (pids !== undefined && !holders.some((p) => pids.has(p))) return;
     sink.add(row, holders);
-  });
+  };
 }
+

@@ -46,3 +46,31 @@ export function stateSelected(sel: StateSelection, proto: SockProto, state: stri
 export function tablesFor(filter: SocketFilter): Array<{ name: 'tcp' | 'tcp6' | 'udp' | 'udp6'; proto: SockProto; family: 4 | 6 }> {
   return SOCKET_TABLES.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
 }
+
+/** TCP_LISTEN, TCP_ESTABLISHED and TCP_CLOSE (an unconnected UDP socket's UNCONN) as numbers. */
+const LISTEN = 10;
+const ESTABLISHED = 1;
+const CLOSE = 7;
+
+/**
+ * The kernel-side state filter for a sock_diag dump (bit n = state number n): what
+ * stateSelected would keep, so the kernel does not send what would be dropped.
+ */
+export function stateMask(sel: StateSelection, proto: SockProto): number {
+  switch (sel.kind) {
+    case 'all':
+      return 0xffffffff;
+    case 'default':
+      return proto === 'udp' ? 0xffffffff : (1 << LISTEN) | (1 << ESTABLISHED);
+    case 'listening':
+      return 1 << (proto === 'tcp' ? LISTEN : CLOSE);
+    case 'list': {
+      let mask = 0;
+      for (const name of sel.states) {
+        const n = name === 'UNCONN' ? (proto === 'udp' ? CLOSE : -1) : TCP_STATES.indexOf(name);
+        if (n > 0) mask |= 1 << n;
+      }
+      return mask >>> 0;
+    }
+  }
+}

@@ -182,13 +182,13 @@ export interface SockDiagStatus {
  * Calls `visit` for each socket of one reply datagram (or of several concatenated), handing it
  * the SAME row object every time, overwritten in place (copy what you keep). Messages of another
  * sequence number are skipped (a late answer to an abandoned request). `proto` is the request's:
- * inet_diag_msg does not carry it.
+ * inet_diag_msg does not carry it. Without `visit`, only the status is read (no decoding).
  */
 export function forEachSockDiagRow(
   buf: Buffer,
   seq: number,
   proto: SockProto,
-  visit: (row: SocketEntry) => void,
+  visit?: (row: SocketEntry) => void,
 ): SockDiagStatus {
   const status: SockDiagStatus = { done: false, errno: 0, messages: 0 };
   const row: SocketEntry = { proto, family: 4, localAddr: '', localPort: 0, remoteAddr: '', remotePort: 0, state: '', uid: 0, inode: 0 };
@@ -204,7 +204,7 @@ export function forEachSockDiagRow(
         const err = len >= NLMSG_HDR + 4 ? -buf.readInt32LE(at + NLMSG_HDR) : 0;
         status.done = true;
         if (err > 0) status.errno = err;
-      } else if (type === SOCK_DIAG_BY_FAMILY && len >= NLMSG_HDR + DIAG_MSG) {
+      } else if (type === SOCK_DIAG_BY_FAMILY && len >= NLMSG_HDR + DIAG_MSG && visit !== undefined) {
         const m = at + NLMSG_HDR;
         const v6 = buf[m] === AF_INET6;
         row.family = v6 ? 6 : 4;
