@@ -50,6 +50,7 @@ export async function bench(): Promise<void> {
     const ours: number[] = [];
     const oursBare: number[] = [];
     const theirs: number[] = [];
+    const viaText: number[] = [];
     const startup: number[] = [];
     let lastOurs: Buffer = Buffer.alloc(0);
     let lastSs: Buffer = Buffer.alloc(0);
@@ -58,6 +59,7 @@ export async function bench(): Promise<void> {
       const b = timeRun('ss', ['-tanp']);
       if (caEnv) oursBare.push(timeRun(process.execPath, [main, 'connections', '--json'], bare).ms);
       startup.push(timeRun(process.execPath, ['-e', '0']).ms);
+      viaText.push(timeRun(process.execPath, [main, 'connections', '--json', '--proc-root', '/proc']).ms);
       ours.push(a.ms);
       theirs.push(b.ms);
       lastOurs = a.stdout;
@@ -77,6 +79,7 @@ export async function bench(): Promise<void> {
     console.log(row('ss -tanp', mSs));
     console.log(row('bwtop connections --json', mOurs));
     if (caEnv) console.log(row('  same, NODE_EXTRA_CA_CERTS unset', median(oursBare)));
+    console.log(row('  same, /proc/net text (--proc-root)', median(viaText)));
     console.log(row('(node -e 0, start-up alone)', median(startup)));
     console.log(`ratio bwtop / ss: ${(mOurs / mSs).toFixed(2)}   (goal <= 1.0, aim 0.5)`);
     if (caEnv) console.log(`ratio with NODE_EXTRA_CA_CERTS unset: ${(median(oursBare) / mSs).toFixed(2)}`);
