@@ -2,73 +2,82 @@
 // /connections and its filters, promtool accepting the page, a clean exit on SIGTERM and
 // SIGINT, one sentence for a bad --listen or a busy port, and no "serving" announcement when the
 // capture cannot be opened for want of privileges.
-import { afterEach, test } from 'node:test';
+import { afterEach, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { SKIP, exited, killAll, sleep, tmp, track } from '../live/harness.js';
-import { freePort, get, runExporterToEnd, startExporter, stop } from './exporter-process.js';
+import { SKIP, createNetns, exited, inNs, killAll, tmp, track, type Netns } from '../live/harness.js';
+import { freePort, get, getUntil, runExporterToEnd, startExporter, startSink, stop } from './exporter-process.js';
 
 afterEach(killAll);
 
-test('the metrics page answers with query strings, other paths are 404, SIGTERM ends it with 0', { skip: SKIP, timeout: 30_000 }, async () => {
-  const listen = `127.0.0.1:${await freePort()}`;
-  const e = await startExporter(listen, ['-i', 'lo', '-d', '0.5']);
-  assert.match(e.stderr(), new RegExp(`^bwtop: serving metrics on http://${listen}/metrics and http://${listen}/connections\n$`));
-  const plain = get(`${e.base}/metrics`);
+const LISTEN = '127.0.0.1:9816'; // the default, free in a namespace of the test's own
+const BASE = `http://${LISTEN}`;
+
+/** A network namespace for one test: its loopback carries only the test's traffic. */
+function namespace(t: TestContext): Netns {
+  const ns = createNetns('bwtop-export');
+  t.after(() => {
+    killAll();
+    ns.remove();
+  });
+  return ns;
+}
+
+
+test('the metrics page answers with query strings, other paths are 404, SIGTERM ends it with 0', { skip: SKIP, timeout: 30_000 }, async (t) => {
+  const ns = namespace(t);
+  const e = await startExporter(LISTEN, ['-i', 'lo', '-d', '0.5'], ns);
+  assert.match(e.stderr(), new RegExp(`^bwtop: serving metrics on ${BASE}/metrics and ${BASE}/connections\n$`));
+  const plain = get(`${BASE}/metrics`, ns);
   assert.equal(plain.status, 200);
   assert.match(plain.headers['content-type']!, /^text\/plain; version=0\.0\.4/);
   assert.match(plain.body, /^# HELP bwtop_program_sent_bytes_total /m);
   assert.match(plain.body, /^bwtop_build_info\{version="\d+\.\d+\.\d+",nodejs="v\d+/m);
   assert.match(plain.body, /^nodejs_eventloop_lag_seconds /m);
-  assert.equal(get(`${e.base}/metrics?x=1&module=bwtop`).status, 200);
-  assert.equal(get(`${e.base}/connections?`).status, 200);
+  assert.equal(get(`${BASE}/metrics?x=1&module=bwtop`, ns).status, 200);
+  assert.equal(get(`${BASE}/connections?`, ns).status, 200);
   for (const path of ['/', '/metrics/', '/metricsx', '/favicon.ico', '/connections/x']) {
-    assert.equal(get(`${e.base}${path}`).status, 404, path);
+    assert.equal(get(`${BASE}${path}`, ns).status, 404, path);
   }
-  assert.equal(get(`${e.base}/metrics`, undefined, 'POST').status, 405);
+  assert.equal(get(`${BASE}/metrics`, ns, 'POST').status, 405);
   assert.equal(await stop(e, 'SIGTERM'), 0);
   assert.doesNotMatch(e.stderr(), /error|at /i);
 });
 
-test('a program with a hostile name gets its own escaped series, per pid too, and promtool accepts the page', { skip: SKIP, timeout: 30_000 }, async () => {
-  const listen = `127.0.0.1:${await freePort()}`;
-  const e = await startExporter(listen, ['-i', 'lo', '-d', '0.5', '--per-pid']);
-  const sink = createServer((c) => c.resume());
-  const port = await new Promise<number>((resolve) => sink.listen(0, '127.0.0.1', () => resolve((sink.address() as { port: number }).port)));
-  try {
-    // The process name (comm) is the name it was started under: quotes, a brace, a newline.
-    const evil = 'a"} 1\nb\\c';
-    const link = join(tmp('bwtop-evil-'), evil);
-    symlinkSync('/usr/bin/python3', link);
-    const script = `import socket, time\ns = socket.create_connection(('127.0.0.1', ${port}))\ns.sendall(b'x' * 5000); time.sleep(1.5); s.close()`;
-    const child = track(spawn(link, ['-c', script], { stdio: 'ignore' }));
-    assert.equal(await exited(child), 0);
-    await sleep(1500);
-    get(`${e.base}/metrics`); // a new series is first scraped at 0
-    const page = get(`${e.base}/metrics`).body;
-    const escaped = 'a\\"} 1\\nb\\\\c';
-    const sent = page.split('\n').filter((l) => l.startsWith(`bwtop_program_sent_bytes_total{program="${escaped}"`));
-    assert.equal(sent.length, 1, page.split('\n').filter((l) => l.startsWith('bwtop_program_sent')).join('\n'));
-    assert.ok(Number(sent[0]!.split(' ').at(-1)) > 5000, sent[0]);
-    assert.ok(page.includes(`bwtop_process_sent_bytes_total{pid="${child.pid}",program="${escaped}",user="root",container=""}`));
-    assert.ok(!/^b\\c/m.test(page), 'no line starts inside the name');
-    // promtool (Prometheus's own checker) accepts the page.
-    const check = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8' });
-    assert.equal(check.status, 0, check.stdout + check.stderr);
-  } finally {
-    sink.close();
-  }
+test('a program with a hostile name gets its own escaped series, per pid too, and promtool accepts the page', { skip: SKIP, timeout: 40_000 }, async (t) => {
+  const ns = namespace(t);
+  const e = await startExporter(LISTEN, ['-i', 'lo', '-d', '0.5', '--per-pid'], ns);
+  await startSink(5402, ns);
+  // The process name (comm) is the name it was started under: quotes, a brace, a newline.
+  const evil = 'a"} 1\nb\\c';
+  const link = join(tmp('bwtop-evil-'), evil);
+  symlinkSync('/usr/bin/python3', link);
+  const script = "import socket, time\ns = socket.create_connection(('127.0.0.1', 5402))\ns.sendall(b'x' * 5000); time.sleep(1); s.close()";
+  const child = track(spawn(...inNs(ns, link, ['-c', script]), { stdio: 'ignore' }));
+  assert.equal(await exited(child), 0);
+  const escaped = 'a\\"} 1\\nb\\\\c';
+  const series = (page: string): string[] => page.split('\n').filter((l) => l.startsWith(`bwtop_program_sent_bytes_total{program="${escaped}"`));
+  // A new series is first scraped at 0, then with its bytes.
+  const page = await getUntil(`${BASE}/metrics`, ns, (p) => Number(series(p)[0]?.split(' ').at(-1) ?? 0) > 5000);
+  assert.equal(series(page).length, 1, page.split('\n').filter((l) => l.startsWith('bwtop_program_sent')).join('\n'));
+  assert.ok(Number(series(page)[0]!.split(' ').at(-1)) > 5000, series(page)[0]);
+  assert.match(page, new RegExp(`^bwtop_process_sent_bytes_total\\{pid="${child.pid}",program="a\\\\"\\} 1\\\\nb\\\\\\\\c",user="root",container="[^"]*"\\} \\d+$`, 'm'));
+  assert.ok(!/^b\\c/m.test(page), 'no line starts inside the name');
+  // promtool (Prometheus's own checker) accepts the page.
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
   assert.equal(await stop(e, 'SIGTERM'), 0);
   assert.doesNotMatch(e.stderr(), /error|at /i);
 });
 
-test('/connections lists the exporter\'s own listener with its process, filtered like the command', { skip: SKIP, timeout: 30_000 }, async () => {
-  const port = await freePort();
-  const e = await startExporter(`127.0.0.1:${port}`, ['-i', 'lo']);
-  const all = get(`${e.base}/connections`);
+test('/connections lists the exporter\'s own listener with its process, filtered like the command', { skip: SKIP, timeout: 30_000 }, async (t) => {
+  const ns = namespace(t);
+  const port = 9816;
+  const e = await startExporter(LISTEN, ['-i', 'lo'], ns);
+  const all = get(`${BASE}/connections`, ns);
   assert.equal(all.status, 200);
   assert.equal(all.headers['content-type'], 'application/json');
   assert.ok(Number(all.headers['x-bwtop-tables-age-ms']) >= 0, 'says how fresh the tables are');
@@ -79,24 +88,24 @@ test('/connections lists the exporter\'s own listener with its process, filtered
   assert.ok(own, `own listener missing from ${all.body.slice(0, 500)}`);
   assert.deepEqual(own.processes.map((p) => p.pid), [e.child.pid]);
   assert.match(own.processes[0]!.cmdline, /export --listen/);
-  const listening = JSON.parse(get(`${e.base}/connections?listening`).body) as Row[];
+  const listening = JSON.parse(get(`${BASE}/connections?listening`, ns).body) as Row[];
   assert.ok(listening.every((r) => r.state === 'LISTEN' || r.state === 'UNCONN'));
   assert.ok(listening.some((r) => r.local === `127.0.0.1:${port}`));
-  const udp = JSON.parse(get(`${e.base}/connections?proto=udp`).body) as Row[];
+  const udp = JSON.parse(get(`${BASE}/connections?proto=udp`, ns).body) as Row[];
   assert.ok(udp.every((r) => r.proto === 'udp'));
-  const estab = JSON.parse(get(`${e.base}/connections?state=ESTABLISHED`).body) as Row[];
+  const estab = JSON.parse(get(`${BASE}/connections?state=ESTABLISHED`, ns).body) as Row[];
   assert.ok(estab.every((r) => r.state === 'ESTABLISHED'));
-  const bad = get(`${e.base}/connections?state=NOPE`);
+  const bad = get(`${BASE}/connections?state=NOPE`, ns);
   assert.equal(bad.status, 400);
   assert.equal(bad.body, 'unknown socket state "NOPE" in state; use names like LISTEN, ESTABLISHED, TIME_WAIT or UNCONN\n');
-  assert.equal(get(`${e.base}/connections?colour=red`).status, 400);
+  assert.equal(get(`${BASE}/connections?colour=red`, ns).status, 400);
   assert.equal(await stop(e, 'SIGINT'), 0);
 
   // --no-connections: the page is gone (404), the metrics stay.
-  const quiet = await startExporter(`127.0.0.1:${port}`, ['-i', 'lo', '--no-connections']);
+  const quiet = await startExporter(LISTEN, ['-i', 'lo', '--no-connections'], ns);
   assert.match(quiet.stderr(), /serving metrics on http:\/\/127\.0\.0\.1:\d+\/metrics\n$/);
-  assert.equal(get(`${quiet.base}/connections`).status, 404);
-  assert.equal(get(`${quiet.base}/metrics`).status, 200);
+  assert.equal(get(`${BASE}/connections`, ns).status, 404);
+  assert.equal(get(`${BASE}/metrics`, ns).status, 200);
   assert.equal(await stop(quiet), 0);
 });
 
@@ -129,24 +138,17 @@ test('without the capture privileges export fails before announcing anything', {
   assert.match(r.stderr, /^bwtop: cannot capture on lo: permission denied; [^\n]+\n$/);
 });
 
-test('as an unprivileged user with the capabilities of the README\'s unit it serves, and sees root\'s sockets\' owners', { skip: SKIP, timeout: 30_000 }, async () => {
-  const mine = createServer();
-  const port = await new Promise<number>((resolve) => mine.listen(0, '127.0.0.1', () => resolve((mine.address() as { port: number }).port)));
-  try {
-    const caps = '+net_raw,+net_admin,+sys_ptrace,+dac_read_search';
-    const listen = `127.0.0.1:${await freePort()}`;
-    const e = await startExporter(listen, ['-i', 'lo'], undefined, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`]);
-    type Row = { local: string; processes: { pid: number; user: string }[] };
-    const rows = JSON.parse(get(`${e.base}/connections?listening`).body) as Row[];
-    const exporter = rows.find((r) => r.local === listen);
-    assert.equal(exporter?.processes[0]?.user, 'nobody', 'the exporter runs as nobody');
-    const root = rows.find((r) => r.local === `127.0.0.1:${port}`);
-    assert.deepEqual(root?.processes.map((p) => [p.pid, p.user]), [[process.pid, 'root']]);
-    assert.equal(get(`${e.base}/metrics`).status, 200);
-    assert.equal(await stop(e), 0);
-  } finally {
-    mine.close();
-  }
+test('as an unprivileged user with the capabilities of the README\'s unit it serves, and sees root\'s sockets\' owners', { skip: SKIP, timeout: 30_000 }, async (t) => {
+  const ns = namespace(t);
+  const root = await startSink(5403, ns); // a listener of root's
+  const caps = '+net_raw,+net_admin,+sys_ptrace,+dac_read_search';
+  const e = await startExporter(LISTEN, ['-i', 'lo'], ns, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`]);
+  type Row = { local: string; processes: { pid: number; user: string }[] };
+  const rows = JSON.parse(get(`${BASE}/connections?listening`, ns).body) as Row[];
+  assert.equal(rows.find((r) => r.local === LISTEN)?.processes[0]?.user, 'nobody', 'the exporter runs as nobody');
+  assert.deepEqual(rows.find((r) => r.local === '127.0.0.1:5403')?.processes.map((p) => [p.pid, p.user]), [[root.pid, 'root']]);
+  assert.equal(get(`${BASE}/metrics`, ns).status, 200);
+  assert.equal(await stop(e), 0);
 });
 
 test('export --help lists its own options', () => {

@@ -3,7 +3,7 @@
 // when there is one), stopped by a signal.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BWTOP, exited, inNs, track, waitFor, type Netns } from '../live/harness.js';
+import { BWTOP, exited, inNs, sleep, track, waitFor, type Netns } from '../live/harness.js';
 
 export interface Exporter {
   child: ChildProcess;
@@ -69,4 +69,33 @@ export function get(url: string, ns?: Netns, method = 'GET'): HttpAnswer {
 export async function stop(e: Exporter, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   e.child.kill(signal);
   return exited(e.child);
+}
+
+const SINK = `
+import socket, sys
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(('127.0.0.1', int(sys.argv[1]))); l.listen(16); print('ready', flush=True)
+while True:
+    c, _ = l.accept()
+    while c.recv(65536): pass
+    c.close()
+`;
+
+/** A TCP server on 127.0.0.1:port (inside `ns`) that reads and discards, run as `program`. */
+export async function startSink(port: number, ns?: Netns, program = 'python3'): Promise<ChildProcess> {
+  const [cmd, args] = inNs(ns, program, ['-c', SINK, String(port)]);
+  const child = track(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] }));
+  await waitFor(child, 'stdout', /ready/);
+  return child;
+}
+
+/** Asks `url` until `ok` holds for the answer's body (the exporter shows traffic after a refresh or two). */
+export async function getUntil(url: string, ns: Netns | undefined, ok: (body: string) => boolean, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let body = get(url, ns).body;
+  while (!ok(body) && Date.now() < end) {
+    await sleep(300);
+    body = get(url, ns).body;
+  }
+  return body;
 }

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  SKIP, createNetns, exited, inNs, killAll, sleep, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, track, waitFor, within,
+  SKIP, createNetns, exited, inNs, killAll, sleep, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, track, within,
   type Netns,
 } from '../live/harness.js';
-import { get, startExporter, stop } from './exporter-process.js';
+import { get, startExporter, startSink, stop } from './exporter-process.js';
 
 afterEach(killAll);
 
@@ -23,15 +23,6 @@ const SINK_PORT = 5401;
 const CHUNK = 100_000;
 const CHUNKS = 20;
 
-const SINK = `
-import socket
-l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(('127.0.0.1', ${SINK_PORT})); l.listen(16); print('ready', flush=True)
-while True:
-    c, _ = l.accept()
-    while c.recv(65536): pass
-    c.close()
-`;
 const SENDER = `
 import socket, time
 s = socket.create_connection(('127.0.0.1', ${SINK_PORT}))
@@ -94,8 +85,7 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   let promLog = '';
   prom.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
   const e = await startExporter(EXPORT, ['-i', 'lo'], ns);
-  const sink = run(join(dir, 'bwsink'), ['-c', SINK]);
-  await waitFor(sink, 'stdout', /ready/);
+  const sink = await startSink(SINK_PORT, ns, join(dir, 'bwsink'));
   await until(() => {
     try {
       return get(`http://${PROMETHEUS}/-/ready`, ns).status === 200;
