@@ -50,7 +50,7 @@ export interface HttpAnswer {
 
 /** One request with curl (inside `ns` when given), headers and body returned. */
 export function get(url: string, ns?: Netns, method = 'GET'): HttpAnswer {
-  const [cmd, args] = inNs(ns, 'curl', ['-s', '-i', '-X', method, '--max-time', '10', '-w', '\n%{time_total}', url]);
+  const [cmd, args] = inNs(ns, 'curl', ['-s', '-i', '-X', method, '--max-time', '30', '-w', '\n%{time_total}', url]);
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`curl ${url} failed (${r.status}): ${r.stderr}`);
   const cut = r.stdout.lastIndexOf('\n');
