@@ -1,11 +1,24 @@
 // A flow is one socket's view of a conversation: (protocol, local endpoint, remote endpoint).
 // A packet between two local sockets is two flows: the sender's (sent) and the receiver's
 // (received), so each process is credited with its own direction.
-import type { ProcessEntry } from './process-entry.js';
+import type { ProcessInfo } from '../proc/types.js';
 
 export const FLOW_PENDING = 0; // owner not known yet: bytes are held on the flow
 export const FLOW_RESOLVED = 1;
 export const FLOW_UNKNOWN = 2; // can never be resolved: bytes go to the unknown bucket
+
+/**
+ * The process (or program entry) a flow's bytes go to, as a flow sees it: a ProcessEntry, named
+ * by what flows use of it so this file and process-entry.ts do not import each other.
+ */
+export interface FlowOwner extends Readonly<Pick<ProcessInfo, 'pid' | 'name' | 'uid' | 'user'>> {
+  readonly pids: number[] | null;
+  readonly flows: Set<Flow>;
+  sentTotal: number;
+  receivedTotal: number;
+  sentInterval: number;
+  receivedInterval: number;
+}
 
 export class Flow {
   // identity
@@ -39,7 +52,7 @@ export class Flow {
 
   // join
   status = FLOW_PENDING;
-  owner: ProcessEntry | null = null;
+  owner: FlowOwner | null = null;
   inode = 0;
   state = '';
   /** Table reads that did not find the socket: after enough of them it is gone for good. */

@@ -8,7 +8,10 @@ import { joinAddr } from './socket-index.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import type { ProcessEntry } from './process-entry.js';
 import { ensureFlowText, flowProtoName } from './flow-text.js';
-import type { Engine } from './engine.js';
+import type { Counters } from './counters.js';
+import type { FlowTable } from './flow-table.js';
+import type { ProcessRegistry } from './process-registry.js';
+import type { Resolver } from './resolver.js';
 
 /** A flow idle this long (packet clock) whose socket is gone, or any idle UDP flow, is forgotten. */
 export const FLOW_IDLE_MS = 30_000;
@@ -21,11 +24,21 @@ export interface IntervalState {
   intervalMs: number;
 }
 
+/** What closing an interval reads and updates: the engine's parts, not the engine (which calls this). */
+export interface IntervalParts {
+  readonly counters: Counters;
+  readonly flows: FlowTable;
+  readonly registry: ProcessRegistry;
+  readonly resolver: Pick<Resolver, 'stateOf' | 'forget' | 'owners' | 'tables'>;
+  readonly ownership: Snapshot['ownership'];
+  readonly tablesNote: string | null;
+}
+
 /** Which processes' idle sockets to list (every socket they hold); default: all of them. */
 export type WantsSockets = (pid: number) => boolean;
 
 export function closeInterval(
-  e: Engine, st: IntervalState, nowMs: number, dropped: number, interfaces: string[], wantsSockets: WantsSockets = () => true,
+  e: IntervalParts, st: IntervalState, nowMs: number, dropped: number, interfaces: string[], wantsSockets: WantsSockets = () => true,
 ): Snapshot {
   const slot = st.intervalIndex++ % st.windowIntervals;
   const c = e.counters;
@@ -127,7 +140,7 @@ export function closeInterval(
   };
 }
 
-function forgetFlow(e: Engine, f: Flow): void {
+function forgetFlow(e: IntervalParts, f: Flow): void {
   e.flows.remove(f);
   f.owner?.flows.delete(f);
   e.resolver.forget(f);
@@ -141,7 +154,7 @@ function describeConnections(p: ProcessEntry, w: number, ms: number): Connection
 }
 
 /** Every other socket the process holds (a listener, an idle connection), after the busy ones. */
-function addIdleSockets(e: Engine, p: ProcessEntry, connections: ConnectionStats[]): void {
+function addIdleSockets(e: IntervalParts, p: ProcessEntry, connections: ConnectionStats[]): void {
   const seen = new Set<number>();
   for (const c of connections) if (c.inode) seen.add(c.inode);
   const idle: ConnectionStats[] = [];

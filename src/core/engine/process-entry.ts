@@ -2,10 +2,10 @@
 // its identity, its flows and its per-interval history. A program entry has the same shape: the
 // bytes of one of several processes of one program whose pid the evidence does not decide.
 import type { ProcessInfo } from '../proc/types.js';
-import type { Flow } from './flow.js';
+import type { Flow, FlowOwner } from './flow.js';
 import { History } from './history.js';
 
-export class ProcessEntry {
+export class ProcessEntry implements FlowOwner {
   sentTotal = 0;
   receivedTotal = 0;
   /** Bytes of the interval being accumulated; moved into history when it closes. */
