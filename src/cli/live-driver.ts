@@ -76,7 +76,7 @@ function openEvents(deps: AppDeps, engine: Engine, loop: LiveLoop): ProcEvents |
   if (!deps.openProcEvents) return null;
   try {
     const ev = deps.openProcEvents({
-      born: (pid, ppid, exec, atMs) => engine.processBorn(pid, ppid, atMs, exec),
+      born: (pid, ppid, _exec, atMs) => engine.processBorn(pid, ppid, atMs),
       exited: (pid, atMs) => engine.processExited(pid, atMs),
       lost: (reason, fatal) => {
         if (fatal) engine.resolver.owners.eventsActive = false;

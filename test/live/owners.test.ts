@@ -35,7 +35,7 @@ async function measure(t: { diagnostic(s: string): void }, clients: () => Promis
   const pcap = join(dir, `ref-${Date.now()}.pcap`);
   const server = await webServer(WEB);
   const td = await startTcpdump(pcap, `tcp port ${WEB}`);
-  const bw = await startBwtop(['-i', 'lo', '-d', '0.5']);
+  const bw = await startBwtop(['-i', 'lo', '-d', '0.5', '--all-connections']);
   await sleep(1200); // let bwtop learn the listener's owner, as it would on a running host
   await clients();
   await stopTcpdump(td);
@@ -82,7 +82,7 @@ test('4 loops of 40 curls side by side: credited to curl (pids or the program), 
 test('a shell loop holding a connection is credited to the shell, also after pid numbers wrap', { skip: SKIP, timeout: 60_000 }, async () => {
   const PORT = 5333;
   const sink = await sinkServer(PORT);
-  const bw = await startBwtop(['-i', 'lo', '-d', '0.5']);
+  const bw = await startBwtop(['-i', 'lo', '-d', '0.5', '--all-connections']);
   await sleep(800);
   // The shell gets a high pid; its sleep children get lower ones once the pid counter wraps.
   const lastPid = '/proc/sys/kernel/ns_last_pid';

@@ -142,16 +142,13 @@ export class Engine {
   }
 
   /**
-   * Kernel process events. A fork or exec starts following the process (its identity is read at
-   * once: it may be gone in a millisecond); an exit is exact, so no polling is needed to see it.
+   * Kernel process events. A fork or exec starts following the process; nothing is read now:
+   * most new processes never touch the network, and one that does is read (identity included)
+   * when a new connection sends bwtop to look at the young processes. An exit is exact, so no
+   * polling is needed to see it.
    */
-  processBorn(pid: number, ppid: number, nowMs: number, exec: boolean): void {
-    const owners = this.resolver.owners;
-    owners.census.born(pid, ppid, nowMs);
-    if (exec) {
-      const e = this.registry.byPid(pid, nowMs);
-      if (e) this.registry.refresh(e);
-    }
+  processBorn(pid: number, ppid: number, atMs: number): void {
+    this.resolver.owners.census.born(pid, ppid, atMs);
   }
 
   processExited(pid: number, nowMs: number): void {
