@@ -108,8 +108,12 @@ function openSynWatches(deps: AppDeps, names: string[], loop: LiveLoop, captures
         if (decoder.decode(c.buf, hw[2]!, linkType, ts) === DECODED_PORTS) loop.opening(decoder.out);
       });
       linkType = linkTypeFromPcapName(cap.linkTypeName);
-      if (linkType < 0) cap.close();
-      else captures.push({ ...cap, dropped: () => 0 });
+      if (linkType < 0) {
+        cap.close();
+        continue;
+      }
+      captures.push({ ...cap, dropped: () => 0 });
+      loop.synWatched = true;
     } catch {
       // the main capture on this interface works without it
     }

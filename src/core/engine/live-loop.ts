@@ -61,6 +61,8 @@ export class LiveLoop {
   private ticking = false;
   private emitted = 0;
   private stopped = false;
+  /** Connection openings arrive through the immediate SYN watchers (see opening()). */
+  synWatched = false;
 
   constructor(
     private readonly engine: Engine,
@@ -81,7 +83,9 @@ export class LiveLoop {
         this.lastPrescan = now;
         this.engine.resolver.prescan(now);
       }
-      if (now - this.lastNewFlow <= BURST_MS && this.watcher === null) this.watch();
+      // With the SYN watchers every TCP opening is seen at once; the watcher is for UDP, and for
+      // TCP where no watcher could be opened.
+      if (now - this.lastNewFlow <= BURST_MS && this.watcher === null && (!this.synWatched || f.proto !== PROTO_TCP)) this.watch();
       this.lastNewFlow = now;
     }
     flowKey(f); // makes the endpoint text

@@ -21,7 +21,7 @@ export class OwnerFinder {
   fullScansDone = 0;
   pidsRead = 0;
   readonly census = new ProcessCensus();
-  /** Called right after a young process's descriptors were read (its details are read then). */
+  /** Called when a young process is first seen with a socket of its own (its details are read then). */
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
   /** When the newest pids were last listed (polling mode): a pid first seen later was born after. */
   private lastListingMs = -Infinity;
@@ -109,7 +109,7 @@ export class OwnerFinder {
     const parentHeld = this.pidInodes.get(ppid) ?? [];
     const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino));
     if (unclassified.length > 0) this.classify(unclassified);
-    this.onYoungRead(pid, nowMs);
+    if (this.census.needsName(pid)) this.onYoungRead(pid, nowMs);
   }
 
   /**

@@ -31,6 +31,8 @@ interface Life {
   /** Socket inodes it held that its parent did not: candidates for a vanished flow. */
   gained: Map<number, Gained>;
   held: readonly number[];
+  /** Its identity must be (re)read: not read yet, or it exec'd since. */
+  unnamed: boolean;
 }
 
 export interface Candidates {
@@ -60,9 +62,10 @@ export class ProcessCensus {
     const life = this.lives.get(pid);
     if (life && life.exitMs === Infinity) {
       if (ppid !== 0) life.ppid = ppid;
-      return; // exec after fork: the same process, born at its fork
+      life.unnamed = true; // exec after fork: the same process, born at its fork, a new program
+      return;
     }
-    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [] });
+    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [], unnamed: true });
   }
 
   exited(pid: number, nowMs: number): void {
@@ -121,6 +124,17 @@ export class ProcessCensus {
       if (!this.keyOf.has(ino)) unclassified.push(ino);
     }
     return unclassified;
+  }
+
+  /**
+   * Whether the process's identity should be read now: it holds a socket of its own (a candidate
+   * owner) and was not read since it began or exec'd. Clears the mark.
+   */
+  needsName(pid: number): boolean {
+    const life = this.lives.get(pid);
+    if (!life || !life.unnamed || life.gained.size === 0) return false;
+    life.unnamed = false;
+    return true;
   }
 
   /** These inodes are unix, netlink or packet sockets. */
