@@ -74,12 +74,10 @@ export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: Liv
     },
   };
   const ready = (): void => onPacket(cap);
-  let warning = '';
   (cap as { linkTypeName: string }).linkTypeName = session.open_live(
     name, shape?.filter ?? bpfFilter(vlanCapable), shape?.bufferBytes ?? BUFFER_BYTES, SNAP_LENGTH, '', ready, false,
-    shape?.immediate ? 0 : DELIVERY_TIMEOUT_MS, (w: string) => (warning = w), false,
+    shape?.immediate ? 0 : DELIVERY_TIMEOUT_MS, ignoreWarning, false,
   );
-  void warning; // pcap_lookupnet complains about interfaces without IPv4; harmless
   session.read_callback = () => {
     if (!closed) session.dispatch(buf, header);
   };
@@ -87,6 +85,9 @@ export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: Liv
   process.nextTick(session.read_callback);
   return cap;
 }
+
+/** libpcap's open warnings (pcap_lookupnet on an interface without IPv4) are harmless. */
+function ignoreWarning(): void {}
 
 /** Turn libpcap's open errors into one sentence a user can act on. */
 export function captureErrorSentence(name: string, err: unknown): string {

@@ -2,7 +2,7 @@
 // of a program, no single pid proven) and, when grouped, groups of them. Every row carries the
 // same traffic fields, so sorting, bars, drill-down and kill treat them alike.
 
-import type { ConnectionStats, ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
+import type { ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
 
 export type Grouping = 'process' | 'program' | 'container';
 export const GROUPINGS: readonly Grouping[] = ['process', 'program', 'container'];
