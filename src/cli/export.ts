@@ -39,7 +39,9 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   if (o.connections) {
     routes.set('/connections', (query): Reply => {
       if (view === null) {
-        return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
+        const text = 'text/plain; charset=utf-8';
+        if (o.replay !== null) return { status: 404, headers: { 'content-type': text }, body: 'a replayed capture has no live socket tables\n' };
+        return { status: 503, headers: { 'content-type': text, 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
       }
       const t0 = performance.now();
       const a = connectionsPage(view, query);
@@ -70,7 +72,8 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
       metrics.update(s);
       tablesReadMs = Date.now(); // the live driver re-reads every socket table just before each snapshot
     },
-    holdAfterReplay: false,
+    // A replayed capture's final counters stay served until SIGTERM/SIGINT (unless --count).
+    holdAfterReplay: o.count === 0,
     close() {}, // the server closes below, after run() returns
     attachTables(v) {
       view = v;
