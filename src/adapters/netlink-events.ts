@@ -15,7 +15,7 @@ export interface ProcEventSource {
   close(): void;
 }
 
-/** Receive buffer asked for the events socket: a burst of forks must not overflow it (capped by net.core.rmem_max). */
+/** Receive buffer asked for the events socket by default: a burst of forks must not overflow it (capped by net.core.rmem_max). */
 const EVENTS_RCVBUF = 8 << 20;
 
 /** How long the kernel has to acknowledge the subscription before it counts as refused. */
@@ -58,7 +58,11 @@ function outsideInitialNamespaces(): string | null {
  * when refused (not root / no CAP_NET_ADMIN / not in the initial network, user and pid namespaces:
  * the connector answers only there).
  */
-export function openProcEvents(onEvent: (e: ProcEvent) => void, onLost: (reason: string) => void): ProcEventSource {
+export function openProcEvents(
+  onEvent: (e: ProcEvent) => void,
+  onLost: (reason: string) => void,
+  options: { receiveBufferBytes?: number } = {},
+): ProcEventSource {
   const outside = outsideInitialNamespaces();
   if (outside !== null) throw refusedEvents(outside);
   let sock: RawSocket;
@@ -75,7 +79,7 @@ export function openProcEvents(onEvent: (e: ProcEvent) => void, onLost: (reason:
   }
   sock.unref();
   try {
-    sock.setRecvBufferSize(EVENTS_RCVBUF);
+    sock.setRecvBufferSize(options.receiveBufferBytes ?? EVENTS_RCVBUF);
   } catch {
     // keep the default size: a smaller buffer only loses events sooner, and onLost says when
   }

@@ -212,3 +212,37 @@ test('the event source refuses with one sentence inside a network namespace and 
       : "refused: cannot subscribe to the kernel's process events: listening to them needs root (CAP_NET_ADMIN); run bwtop as root in the host's namespaces (without them it falls back to polling /proc)\n",
   );
 });
+
+// A burst beyond the receive buffer, in a child process of its own (it may abort): a tiny
+// buffer (the kernel's minimum) and the child's thread busy while 100 processes come and go.
+// Expected: the loss reported through onLost, and events flowing again. The netlink package
+// 0.3.0 instead aborts the process when the kernel flags the overrun (libuv reports the socket
+// error to its poll callback, whose error path throws inside native code), which no listener can
+// catch; hence a large receive buffer (8 MiB asked) and this test marked todo until that is fixed.
+const BURST = `import { openProcEvents } from '${ADAPTER}';
+import { spawn, spawnSync } from 'node:child_process';
+let seen = 0; const lost = [];
+const src = openProcEvents(() => seen++, (r) => lost.push(r), { receiveBufferBytes: 1 });
+await new Promise((r) => setTimeout(r, 100));
+const burst = spawn('/bin/sh', ['-c', 'i=0; while [ $i -lt 100 ]; do /bin/true; i=$((i+1)); done'], { stdio: 'ignore' });
+const done = new Promise((r) => burst.once('exit', r));
+const until = Date.now() + 500;
+while (Date.now() < until); // not reading: the kernel's queue for us overflows
+await done;
+await new Promise((r) => setTimeout(r, 200));
+const before = seen;
+spawnSync('/bin/true');
+await new Promise((r) => setTimeout(r, 200));
+console.log(JSON.stringify({ lost: lost[0] ?? null, again: seen >= before + 3 }));
+src.close();`;
+
+test(
+  'a burst beyond the receive buffer: the loss is reported through onLost, never a crash',
+  { skip: SKIP, todo: 'the netlink package 0.3.0 aborts on a receive-queue overrun (see above)' },
+  () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', BURST], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.signal, null, `the process was killed by ${r.signal}: ${r.stderr.trim()}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { lost: 'process events were lost: the kernel dropped some under a burst (ENOBUFS)', again: true });
+  },
+);
