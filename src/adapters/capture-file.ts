@@ -8,6 +8,7 @@ import { linkTypeFromPcapName } from '../core/decode/link-types.js';
 import { pcapBinding, type NativeSession } from './pcap-binding.js';
 
 /** Called per packet with the reused buffer (valid only during the call). Return false to stop. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler may return nothing (void) or false to stop
 export type CapturedPacketHandler = (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void | boolean;
 
 export interface CaptureFileOptions {

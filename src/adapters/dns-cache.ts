@@ -39,7 +39,7 @@ export class ReverseDnsCache {
         p = Promise.resolve(null);
       }
       p.then(
-        (n) => this.store(addr, n && n.trim() ? n.trim() : null),
+        (n) => this.store(addr, n?.trim() ? n.trim() : null),
         () => this.store(addr, null),
       );
     }

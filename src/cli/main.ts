@@ -3,6 +3,7 @@
 // on stderr and a non-zero exit; anything else is a bug, reported after the terminal is restored.
 // Commands load their modules only when chosen: `bwtop connections` is run by monitoring agents
 // many times a minute, and loading the capture engine would be most of its start-up time.
+import type { Sink } from './deps.js';
 import { UserError, type CliIo } from './io.js';
 
 async function drain(out: NodeJS.WritableStream): Promise<void> {
@@ -24,7 +25,7 @@ async function live(argv: string[]): Promise<number> {
   }
   const [{ run }, { realDeps }] = await Promise.all([import('./app.js'), import('./real-deps.js')]);
   const deps = realDeps(o.procRoot);
-  let sink;
+  let sink: Sink;
   if (o.json) sink = (await import('./json-sink.js')).jsonSink(process.stdout, { allConnections: o.allConnections });
   else {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {

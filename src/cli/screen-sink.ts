@@ -32,7 +32,7 @@ function loadSettings(path: string | null): { settings: Partial<Settings>; notic
 }
 
 export function screenSink(thisHost: boolean, o: { mouse?: boolean; config?: boolean } = {}): Sink {
-  let screen;
+  let screen: ReturnType<typeof createTerminalScreen>;
   try {
     screen = createTerminalScreen(process.env);
   } catch (err) {

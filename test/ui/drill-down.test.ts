@@ -59,7 +59,11 @@ test('host names: both ends asked once per address, shown as they arrive, d togg
   const answers: Array<() => void> = [];
   const t = startApp({
     cols: 80, rows: 24,
-    deps: { reverseDns: (a) => (asked.push(a), new Promise((r) => answers.push(() => r(names[a] ?? null)))) },
+    deps: { reverseDns: (a) => {
+        asked.push(a);
+        return new Promise((r) => answers.push(() => r(names[a] ?? null)));
+      },
+    },
   });
   t.app.update(demoSnapshot());
   await t.press('/', 'sshd', KEYS.enter, KEYS.enter);

@@ -62,7 +62,12 @@ test('as root under sudo, what is created in the user\'s home belongs to the use
 
 test('the screen starts with the remembered settings and saves what keys and clicks change', async () => {
   const saved: unknown[] = [];
-  const t = startApp({ cols: 120, rows: 40, deps: { settings: { sort: { key: 'pid', reversed: false } }, saveSettings: (s) => (saved.push(s), null) } });
+  const t = startApp({ cols: 120, rows: 40, deps: { settings: { sort: { key: 'pid', reversed: false } }, saveSettings: (s) => {
+        saved.push(s);
+        return null;
+      },
+    },
+  });
   t.app.update(demoSnapshot());
   assert.deepEqual(tablePids(t.text()), [1, 590, 611, 733, 812, 2222, 4242, 5201, 5310]);
   const heading = t.text().split('\n').findIndex((l) => /^ +PID/.test(l));

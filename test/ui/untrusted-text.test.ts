@@ -12,7 +12,7 @@ const RETITLE = '\x1b]2;pwn\x07';
 /** Every escape sequence in the output must be one blessed writes itself: CSI or charset/keypad. */
 function foreignEscapes(out: string): string[] {
   const bad: string[] = [];
-  const re = /\x1b(\[[0-?]*[ -\/]*[@-~]|[()][0-9A-Za-z]|[=>78])/y;
+  const re = /\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78])/y;
   for (let i = out.indexOf('\x1b'); i >= 0; i = out.indexOf('\x1b', i + 1)) {
     re.lastIndex = i;
     if (!re.test(out)) bad.push(JSON.stringify(out.slice(i, i + 12)));

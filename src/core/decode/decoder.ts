@@ -154,7 +154,7 @@ export class PacketDecoder {
     h = mix(h, (proto << 16) | totalLen);
     const t = off + hdrLen;
     const ipEnd = off + totalLen;
-    const limit = end < ipEnd ? end : ipEnd;
+    const limit = Math.min(end, ipEnd);
     if ((fragWord & 0x1fff) !== 0) {
       // A later fragment: no transport header here; the first fragment told us the ports.
       o.fingerprint = finish(mixTransport(h, buf, t, limit, -1));

@@ -132,7 +132,7 @@ export class ProcessCensus {
    */
   needsName(pid: number): boolean {
     const life = this.lives.get(pid);
-    if (!life || !life.unnamed || life.gained.size === 0) return false;
+    if (!life?.unnamed || life.gained.size === 0) return false;
     life.unnamed = false;
     return true;
   }

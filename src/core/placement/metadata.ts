@@ -54,7 +54,7 @@ export function dockerDataRootFromCmdline(cmdline: string): string | null {
 export function dockerDataRootFromDaemonJson(json: string): string | null {
   try {
     const doc = JSON.parse(json) as Record<string, unknown>;
-    const root = doc['data-root'] ?? doc['graph'];
+    const root = doc['data-root'] ?? doc.graph;
     return typeof root === 'string' && root !== '' ? root : null;
   } catch {
     return null;

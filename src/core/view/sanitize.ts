@@ -6,13 +6,14 @@
 // ESC followed by a CSI/OSC/DCS/SOS/PM/APC string or a two-character sequence. OSC and friends end
 // at BEL or ST (ESC \); an unterminated one swallows the rest, as a terminal would.
 const ESCAPE_SEQUENCE =
-  /\x1b(?:\[[0-?]*[ -\/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -\/]*[0-~]?)/g;
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)/g;
 // C1 string introducers used directly (CSI 0x9b, OSC 0x9d, DCS 0x90...).
-const C1_SEQUENCE = /\x9b[0-?]*[ -\/]*[@-~]?|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b]*[\x07\x9c]?/g;
+const C1_SEQUENCE = /\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b]*[\x07\x9c]?/g;
 // Remaining controls (C0 including TAB/CR/LF, DEL, C1), zero-width and bidi formatting characters,
 // combining marks and variation selectors, lone surrogates, and pictographs whose width terminals
 // disagree about (emoji), which would shift every cell after them.
 const UNSAFE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining character is removed on its own, as intended
   /[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\p{M}|\p{Cs}|[\u{1f000}-\u{1faff}\u{e0000}-\u{e0fff}]/gu;
 
 /** Terminal-safe text: single line, no controls, no zero-width characters. */

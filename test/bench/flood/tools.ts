@@ -54,7 +54,11 @@ abstract class OutputTool implements Tool {
 
   protected refreshed(): void {
     this.count++;
-    this.waiters = this.waiters.filter((w) => (w.at <= this.count ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => {
+      if (w.at > this.count) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   refreshes(n: number): Promise<void> {
