@@ -19,6 +19,8 @@ export function jsonSink(out: NodeJS.WritableStream, options: { allConnections?:
       if (open) out.write(format(s) + '\n');
     },
     done,
+    // Idle sockets are printed only with --all-connections: the engine need not list them otherwise.
+    wantsSockets: () => options.allConnections === true,
     holdAfterReplay: false,
     close() {},
   };
