@@ -67,6 +67,11 @@ export interface AppDeps {
   /** The clock and timers of the live schedule (node:test mock timers in tests). */
   timers: LoopTimers;
   now(): number;
+  /**
+   * Raise bwtop's own scheduling priority (root only; ignored elsewhere): on a busy host a
+   * process that lives a few milliseconds must be read while it still holds its socket.
+   */
+  raisePriority?(): void;
   /** A one-line notice for stderr (before the screen starts). */
   warn?(line: string): void;
   /** Install handlers for SIGINT/SIGTERM/SIGHUP; returns the uninstaller. */

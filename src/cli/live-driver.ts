@@ -42,6 +42,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   let events: ProcEvents | null = null;
   try {
     openCaptures(deps, names, engine, captures);
+    deps.raisePriority?.();
     sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
     openSynWatches(deps, names, loop, captures);
     events = openEvents(deps, engine, loop);

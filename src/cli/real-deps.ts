@@ -1,5 +1,6 @@
 // The real OS behind AppDeps.
 import { existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { openProcRoot } from '../adapters/procfs.js';
 import { withPlacement } from '../adapters/placement.js';
 import { captureErrorSentence, openLive, openSynWatch } from '../adapters/live-capture.js';
@@ -55,6 +56,14 @@ export function realDeps(procRoot: string): AppDeps {
       now: () => Date.now(),
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+    raisePriority() {
+      try {
+        // nice -10, as atop does for the same reason; a user can renice it back.
+        setPriority(0, Math.min(getPriority(0), -10));
+      } catch {
+        // not root: the default priority
+      }
     },
     warn: (line) => process.stderr.write(`${line}\n`),
     onStopSignal(handler) {

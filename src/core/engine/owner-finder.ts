@@ -25,6 +25,7 @@ export class OwnerFinder {
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
   /** When the newest pids were last listed (polling mode): a pid first seen later was born after. */
   private lastListingMs = -Infinity;
+  private readonly nsOfFollowed = new Map<number, boolean>();
   /** Process events are arriving: young processes are known from them, not from listings. */
   eventsActive = false;
 
@@ -198,10 +199,17 @@ export class OwnerFinder {
     return true;
   }
 
+  /** Read once per followed process (young processes are re-read often during bursts). */
   private sameNetNs(pid: number): boolean {
     if (this.ownNetNs === null) return true;
-    const ns = this.proc.readNetNs(pid);
-    return ns === null || ns === this.ownNetNs;
+    let same = this.nsOfFollowed.get(pid);
+    if (same === undefined) {
+      const ns = this.proc.readNetNs(pid);
+      same = ns === null || ns === this.ownNetNs;
+      if (this.nsOfFollowed.size > 4096) this.nsOfFollowed.clear();
+      this.nsOfFollowed.set(pid, same);
+    }
+    return same;
   }
 
   /** The socket inodes pid held at its last read. */
@@ -221,6 +229,7 @@ export class OwnerFinder {
 
   forgetPid(pid: number): void {
     this.scannedAt.delete(pid);
+    if (!this.census.isFollowed(pid)) this.nsOfFollowed.delete(pid);
     this.ranks.delete(pid);
     const old = this.pidInodes.get(pid);
     if (!old) return;

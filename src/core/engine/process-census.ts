@@ -90,11 +90,16 @@ export class ProcessCensus {
     return this.lives.get(pid)?.bornMs ?? -Infinity;
   }
 
-  /** Young processes still alive: the ones worth reading when a new conversation starts. */
-  *alive(nowMs: number): IterableIterator<number> {
+  /**
+   * Young processes still alive, the newest first: the ones worth reading when a new conversation
+   * starts, and the newest is the likeliest to have opened it (read first, before it can exit).
+   */
+  alive(nowMs: number): number[] {
+    const out: { pid: number; born: number }[] = [];
     for (const [pid, life] of this.lives) {
-      if (life.exitMs === Infinity && nowMs - life.bornMs <= YOUNG_MS) yield pid;
+      if (life.exitMs === Infinity && nowMs - life.bornMs <= YOUNG_MS) out.push({ pid, born: life.bornMs });
     }
+    return out.sort((a, b) => b.born - a.born).map((x) => x.pid);
   }
 
   /** pids being followed that are not known to be gone (polling checks them). */
