@@ -2,12 +2,10 @@
 // (NETLINK_CONNECTOR), through the `netlink` package's RawNetlinkSocket. The package (a native
 // addon) is loaded on first use, so commands that never open one pay nothing for it. Requests
 // and messages are built and decoded by the pure modules in src/core/netlink/.
-import type { SocketEntry } from '../core/proc/types.js';
-import type { TableName } from '../core/engine/socket-index.js';
+import { SOCKET_TABLES, type SocketEntry, type SocketTable, type TableName } from '../core/proc/types.js';
 import {
   ALL_STATES,
   NETLINK_SOCK_DIAG,
-  SOCKET_TABLES,
   forEachSockDiagRow,
   sockDiagDumpRequest,
   sockDiagLookupRequest,
@@ -18,7 +16,7 @@ import { errnoName, loadRawSocket, type RawSocket } from './netlink-raw.js';
 export type { ProcEvent } from '../core/netlink/proc-events.js';
 export { openProcEvents, type ProcEventSource } from './netlink-events.js';
 
-const TABLES = Object.fromEntries(SOCKET_TABLES.map((t) => [t.name, t])) as Record<TableName, (typeof SOCKET_TABLES)[number]>;
+const TABLES = Object.fromEntries(SOCKET_TABLES.map((t) => [t.name, t])) as Record<TableName, SocketTable>;
 
 export interface SockDiag {
   /** Every socket of these tables in these states (bitmask of TCP state numbers, 1<<state; default all). */

@@ -24,9 +24,7 @@ import {
   parseStatusUid,
   type SockstatCounts,
 } from '../core/proc/procText.js';
-import type { OtherSocketTable, ProcSource, ProcessInfo } from '../core/proc/types.js';
-
-export type NetTableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
+import type { OtherSocketTable, ProcSource, ProcessInfo, TableName } from '../core/proc/types.js';
 
 export interface ProcFsOptions {
   /** Where user names come from; fixtures ship their own copy. Default /etc/passwd. */
@@ -103,7 +101,7 @@ export function socketCountHint(root = '/proc'): SockstatCounts {
   for (const f of ['sockstat', 'sockstat6']) {
     try {
       const c = parseSockstat(readFileSync(`${root}/net/${f}`, 'latin1'));
-      for (const k of Object.keys(counts) as NetTableName[]) counts[k] += c[k];
+      for (const k of Object.keys(counts) as TableName[]) counts[k] += c[k];
     } catch {
       // no hint
     }
@@ -123,7 +121,7 @@ function scratchDir(): string {
  * would not do: this thread is busy, nobody would drain it.) Resolves to the table text, or null
  * on any failure (no `cat`, table missing...): the caller then reads it with readNetTable.
  */
-export function readNetTableInBackground(root: string, name: NetTableName): Promise<string | null> {
+export function readNetTableInBackground(root: string, name: TableName): Promise<string | null> {
   let fd: number;
   try {
     const path = `${scratchDir()}/bwtop-${process.pid}-${name}-${Math.random().toString(36).slice(2)}`;
@@ -179,7 +177,7 @@ export class ProcFs implements ProcSource {
     this.relativeFdLinks = options.relativeFdLinks ?? false;
   }
 
-  readNetTable(name: NetTableName): string | null {
+  readNetTable(name: TableName): string | null {
     try {
       return readWhole(`${this.root}/net/${name}`);
     } catch (err) {

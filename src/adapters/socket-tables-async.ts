@@ -3,15 +3,7 @@
 // keep taking packets and reading young processes' descriptors meanwhile.
 import { readFile } from 'node:fs/promises';
 import { parseNetTable } from '../core/proc/netTable.js';
-import type { SocketEntry } from '../core/proc/types.js';
-import type { TableName } from '../core/engine/socket-index.js';
-
-const SHAPE: Record<TableName, ['tcp' | 'udp', 4 | 6]> = {
-  tcp: ['tcp', 4],
-  tcp6: ['tcp', 6],
-  udp: ['udp', 4],
-  udp6: ['udp', 6],
-};
+import { SOCKET_TABLES, type SocketEntry, type TableName } from '../core/proc/types.js';
 
 export async function readSocketTablesAsync(procRoot: string, names: readonly TableName[]): Promise<SocketEntry[]> {
   const texts = await Promise.all(
@@ -22,7 +14,8 @@ export async function readSocketTablesAsync(procRoot: string, names: readonly Ta
   const out: SocketEntry[] = [];
   names.forEach((n, i) => {
     const t = texts[i];
-    if (t) for (const e of parseNetTable(t, SHAPE[n][0], SHAPE[n][1])) out.push(e);
+    const shape = SOCKET_TABLES.find((s) => s.name === n)!;
+    if (t) for (const e of parseNetTable(t, shape.proto, shape.family)) out.push(e);
   });
   return out;
 }

@@ -7,7 +7,8 @@ import { openProcRoot, readNetTableInBackground, socketCountHint } from '../adap
 import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners } from '../core/connections/owners.js';
-import { stateMask, tablesFor } from '../core/connections/select.js';
+import { selectedTables, stateMask } from '../core/connections/select.js';
+import { localeIsUtf8 } from '../core/view/locale.js';
 import type { TableName } from '../core/engine/socket-index.js';
 import type { SocketEntry } from '../core/proc/types.js';
 import { forEachNetRow } from '../core/proc/netTable.js';
@@ -16,12 +17,6 @@ import { UserError, type CliIo } from './io.js';
 
 /** Rows (per net/sockstat) from which a text table is copied in the background. */
 const BACKGROUND_TABLE_MIN = 2000;
-
-/** True when the terminal's locale says UTF-8 (otherwise non-ASCII names print as '?'). */
-function utf8Locale(env: NodeJS.ProcessEnv): boolean {
-  const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  return /utf-?8/i.test(loc);
-}
 
 // A reader that stops early (`bwtop connections | head`) closes the pipe: not worth a trace.
 function ignoreEpipe(err: NodeJS.ErrnoException): void {
@@ -58,7 +53,7 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   }
   const root = resolve(o.procRoot ?? io.procRoot);
   const src = openProcRoot(root, { relativeFdLinks: true });
-  const tables = tablesFor(o.filter);
+  const tables = selectedTables(o.filter);
   // Live, the kernel's socket tables come over netlink (binary, filtered by state in the kernel:
   // several times cheaper than the text tables); a copy of /proc (--proc-root) has only the text.
   const viaNetlink = o.procRoot === undefined && root === '/proc';
@@ -78,7 +73,7 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   // one-shot command's cost, and monitoring agents ask for --json.
   const sink = o.json
     ? new JsonListing(lookup)
-    : new (await import('../core/connections/table.js')).TableListing(lookup, utf8Locale(process.env));
+    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env)); // else non-ASCII names print as '?'
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;
   const list = rowLister(query, scan.owners, sink);

@@ -13,7 +13,8 @@ import type { Settings } from '../core/view/view-state.js';
 import { settingsOf } from '../core/view/view-state.js';
 import { TrafficCharts } from './charts.js';
 import { renderFrame } from './render.js';
-import { localeIsUtf8, noColor, plainGlyphTerminal, setTerminalBlocking, terminalBacklog } from './screen.js';
+import { localeIsUtf8 } from '../core/view/locale.js';
+import { noColor, plainGlyphTerminal, setTerminalBlocking, terminalBacklog } from './screen.js';
 import { makeTheme } from './theme.js';
 import { createWidgets } from './widgets.js';
 

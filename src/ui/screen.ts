@@ -2,12 +2,7 @@
 // streams, so what they see is what is drawn).
 
 import blessed from 'blessed';
-
-/** The locale's character set is UTF-8 (LC_ALL, else LC_CTYPE, else LANG, as POSIX orders them). */
-export function localeIsUtf8(env: NodeJS.ProcessEnv): boolean {
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  return /utf-?8/i.test(locale);
-}
+import { localeIsUtf8 } from '../core/view/locale.js';
 
 /** NO_COLOR set to anything non-empty turns colours off (no-color.org). */
 export function noColor(env: NodeJS.ProcessEnv): boolean {

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { CN_IDX_PROC, NETLINK_CONNECTOR, parseProcEvents, procEventAcks, procEventsSubscribe } from '../../src/core/netlink/proc-events.js';
 import {
   NETLINK_SOCK_DIAG,
-  SOCKET_TABLES,
   forEachSockDiagRow,
   sockDiagDumpRequest,
   sockDiagLookupRequest,
 } from '../../src/core/netlink/sock-diag.js';
+import { SOCKET_TABLES } from '../../src/core/proc/types.js';
 import type { SocketEntry } from '../../src/core/proc/types.js';
 
 interface Raw {

@@ -10,7 +10,7 @@ import { release } from 'node:os';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openProcEvents, openSockDiag, type ProcEvent } from '../../src/adapters/netlink.js';
-import { SOCKET_TABLES } from '../../src/core/netlink/sock-diag.js';
+import { SOCKET_TABLES } from '../../src/core/proc/types.js';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
 import type { SocketEntry } from '../../src/core/proc/types.js';
 import { createNetns, SKIP } from '../live/harness.js';

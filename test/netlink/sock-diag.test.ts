@@ -12,8 +12,8 @@ import {
   sockDiagDumpRequest,
   sockDiagLookupRequest,
   sockDiagMatches,
-  SOCKET_TABLES,
 } from '../../src/core/netlink/sock-diag.js';
+import { SOCKET_TABLES } from '../../src/core/proc/types.js';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
 import type { SocketEntry } from '../../src/core/proc/types.js';
 

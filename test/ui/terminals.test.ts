@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTerminalScreen, localeIsUtf8, noColor, UnsupportedTerminalError } from '../../src/ui/screen.js';
+import { localeIsUtf8 } from '../../src/core/view/locale.js';
+import { createTerminalScreen, noColor, UnsupportedTerminalError } from '../../src/ui/screen.js';
 import { demoSnapshot } from './fixture.js';
 import { startApp, tablePids } from './harness.js';
 import { matchSnapshot } from './snapshot.js';

@@ -2,16 +2,13 @@
 // Written straight into one Buffer, row by row: at tens of thousands of sockets this is several
 // times faster than building objects for JSON.stringify or joining a large array of strings.
 // Every string is escaped to pure ASCII (\uXXXX beyond it), so each line can be written as latin1.
+import { formatEndpoint } from '../proc/address.js';
 import type { ProcessInfo, SocketEntry } from '../proc/types.js';
 import type { ListingSink } from './listing.js';
 
 /** JSON string literal in ASCII: controls, DEL, C1 and everything non-ASCII as \uXXXX. */
 export function jsonString(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function endpoint(addr: string, port: number): string {
-  return addr.includes(':') ? '[' + addr + ']:' + port : addr + ':' + port;
 }
 
 // Buffer#latin1Write is the encoding-specific writer Buffer#write dispatches to; calling it
@@ -67,8 +64,8 @@ class ByteWriter {
 /** One socket's JSON object up to the opening of its processes array. */
 export function jsonSocketHead(row: SocketEntry): string {
   return (
-    '{"proto":"' + row.proto + '","family":' + row.family + ',"local":"' + endpoint(row.localAddr, row.localPort) +
-    '","remote":"' + endpoint(row.remoteAddr, row.remotePort) + '","state":"' + row.state + '","inode":' + row.inode +
+    '{"proto":"' + row.proto + '","family":' + row.family + ',"local":"' + formatEndpoint(row.localAddr, row.localPort) +
+    '","remote":"' + formatEndpoint(row.remoteAddr, row.remotePort) + '","state":"' + row.state + '","inode":' + row.inode +
     ',"uid":' + row.uid + ',"processes":['
   );
 }

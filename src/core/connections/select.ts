@@ -1,8 +1,7 @@
 // Which sockets `bwtop connections` lists, decided on the table rows alone (before any owner
 // lookup, so filtered-out sockets cost nothing more).
-import type { SockProto } from '../proc/types.js';
+import { SOCKET_TABLES, type SockProto, type SocketTable } from '../proc/types.js';
 import { TCP_STATES } from '../proc/netTable.js';
-import { SOCKET_TABLES } from '../netlink/sock-diag.js';
 
 /** Every state name a table row can carry (TCP's, plus UDP's UNCONN). */
 export const STATE_NAMES: readonly string[] = [...TCP_STATES.slice(1), 'UNCONN'];
@@ -43,7 +42,7 @@ export function stateSelected(sel: StateSelection, proto: SockProto, state: stri
 }
 
 /** The tables worth reading for a filter, in output order. */
-export function tablesFor(filter: SocketFilter): Array<{ name: 'tcp' | 'tcp6' | 'udp' | 'udp6'; proto: SockProto; family: 4 | 6 }> {
+export function selectedTables(filter: SocketFilter): SocketTable[] {
   return SOCKET_TABLES.filter((t) => filter.protos.has(t.proto) && filter.families.has(t.family));
 }
 

@@ -3,7 +3,7 @@
 // listener whose process will own the accepted socket, an unconnected UDP socket), then a socket
 // bound to the wildcard address on its local port. IPv4-mapped IPv6 sockets are indexed under the
 // IPv4 address, so IPv4 packets find dual-stack sockets.
-import type { SocketEntry } from '../proc/types.js';
+import { SOCKET_TABLES, type SocketEntry, type TableName } from '../proc/types.js';
 import { joinAddress } from '../proc/address.js';
 
 export type MatchKind = 'exact' | 'bound' | 'wildcard';
@@ -65,8 +65,8 @@ export class SocketIndex {
   }
 }
 
-export type TableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
-export const ALL_TABLES: readonly TableName[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+export type { TableName };
+export const ALL_TABLES: readonly TableName[] = SOCKET_TABLES.map((t) => t.name);
 
 export function tableOf(e: SocketEntry): TableName {
   return e.family === 6 ? (e.proto === 'tcp' ? 'tcp6' : 'udp6') : e.proto;

@@ -16,14 +16,6 @@ export const IPPROTO_UDP = 17;
 /** Every state (bit n = TCP state number n). */
 export const ALL_STATES = 0xffffffff;
 
-/** The four socket tables, by their /proc/net names, in the order listings show them. */
-export const SOCKET_TABLES = [
-  { name: 'tcp', proto: 'tcp', family: 4 },
-  { name: 'tcp6', proto: 'tcp', family: 6 },
-  { name: 'udp', proto: 'udp', family: 4 },
-  { name: 'udp6', proto: 'udp', family: 6 },
-] as const;
-
 const NLMSG_HDR = 16;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;

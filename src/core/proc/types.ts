@@ -3,6 +3,19 @@
 
 export type SockProto = 'tcp' | 'udp';
 
+/** The kernel's inet socket tables: /proc/net/NAME, and the same rows over sock_diag. */
+export type TableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
+
+/** Each table's protocol and family, in the order they are listed. */
+export const SOCKET_TABLES = [
+  { name: 'tcp', proto: 'tcp', family: 4 },
+  { name: 'tcp6', proto: 'tcp', family: 6 },
+  { name: 'udp', proto: 'udp', family: 4 },
+  { name: 'udp6', proto: 'udp', family: 6 },
+] as const satisfies readonly { name: TableName; proto: SockProto; family: 4 | 6 }[];
+
+export type SocketTable = (typeof SOCKET_TABLES)[number];
+
 /** One line of /proc/net/{tcp,tcp6,udp,udp6}, decoded. */
 export interface SocketEntry {
   proto: SockProto;
@@ -39,7 +52,7 @@ export type OtherSocketTable = 'unix' | 'netlink' | 'packet';
 
 /** Synchronous procfs access; every method returns null when the file vanished or is unreadable. */
 export interface ProcSource {
-  readNetTable(name: 'tcp' | 'tcp6' | 'udp' | 'udp6'): string | null;
+  readNetTable(name: TableName): string | null;
   /** Numeric entries of /proc. */
   listPids(): number[] | null;
   /** Socket inodes held by the process's file descriptors (from links "socket:[N]"). */
