@@ -39,7 +39,17 @@ export interface Placement {
   netns: number | null;
 }
 
-export interface ProcessStats extends Placement {
+/** A row's traffic (a process or a program entry): bytes, rates, connections and history. */
+export interface RowTraffic extends DirectionTotals {
+  sentRate: number; // bytes per second over the rate window
+  receivedRate: number;
+  connections: ConnectionStats[];
+  /** Per-interval bytes of the last HISTORY_LENGTH intervals, oldest first. */
+  sentHistory: number[];
+  receivedHistory: number[];
+}
+
+export interface ProcessStats extends Placement, RowTraffic {
   pid: number;
   startTime: number;
   name: string;
@@ -55,25 +65,15 @@ export interface ProcessStats extends Placement {
   programKey: string;
   /** Parent pid, 0 when unknown. */
   ppid: number;
-  sent: number;
-  received: number;
-  sentTotal: number;
-  receivedTotal: number;
-  sentRate: number;
-  receivedRate: number;
   /** Packet-clock time the process was seen gone, or 0 while it runs. Rows linger a while. */
   exitedAtMs: number;
-  connections: ConnectionStats[];
-  /** Per-interval bytes of the last HISTORY_LENGTH intervals, oldest first. */
-  sentHistory: number[];
-  receivedHistory: number[];
 }
 
 /**
  * Bytes that belong to one of several short-lived processes of the same program, where the
  * evidence does not tell which pid: credited to the program, never to a guessed pid.
  */
-export interface ProgramEntryStats extends Placement {
+export interface ProgramEntryStats extends Placement, RowTraffic {
   programKey: string;
   name: string;
   exe: string;
@@ -82,21 +82,12 @@ export interface ProgramEntryStats extends Placement {
   uid: number;
   /** The candidate pids (each may have exited). */
   pids: number[];
-  sent: number;
-  received: number;
-  sentTotal: number;
-  receivedTotal: number;
-  sentRate: number;
-  receivedRate: number;
-  connections: ConnectionStats[];
-  sentHistory: number[];
-  receivedHistory: number[];
 }
 
 export interface DirectionTotals {
-  sent: number;
+  sent: number; // bytes this interval
   received: number;
-  sentTotal: number;
+  sentTotal: number; // bytes since start
   receivedTotal: number;
 }
 

@@ -3,7 +3,7 @@
 // the replies decoded into the same SocketEntry rows the /proc/net text parser yields for the
 // same socket (address text, state names, uid, inode), so either source feeds the same code.
 // Header integers are in host order (little-endian here); ports and addresses in network order.
-import { formatIpv6Bytes, ipv4FromHostWord } from '../proc/address.js';
+import { AddressTexts, formatIpv6Bytes, ipv4TextOfHostWord } from '../proc/address.js';
 import { stateName } from '../proc/netTable.js';
 import type { SockProto, SocketEntry } from '../proc/types.js';
 
@@ -133,31 +133,15 @@ export function sockDiagMatches(e: SocketEntry, localAddr: string, localPort: nu
   return e.localPort === localPort && e.remotePort === remotePort && e.localAddr === localAddr && e.remoteAddr === remoteAddr;
 }
 
-// Address text caches, as in the /proc parser: a host's sockets share a few addresses.
-const CACHE_LIMIT = 8192;
-const v4Cache = new Map<number, string>();
-const v6Cache = new Map<string, string>();
+const v6Texts = new AddressTexts<string>();
 
 function v4Text(buf: Buffer, at: number): string {
-  const word = buf.readUInt32LE(at); // the same host-order word /proc/net/tcp prints
-  let s = v4Cache.get(word);
-  if (s === undefined) {
-    if (v4Cache.size >= CACHE_LIMIT) v4Cache.clear();
-    s = ipv4FromHostWord(word);
-    v4Cache.set(word, s);
-  }
-  return s;
+  return ipv4TextOfHostWord(buf.readUInt32LE(at)); // the same host-order word /proc/net/tcp prints
 }
 
 function v6Text(buf: Buffer, at: number): string {
   const key = buf.toString('latin1', at, at + 16);
-  let s = v6Cache.get(key);
-  if (s === undefined) {
-    if (v6Cache.size >= CACHE_LIMIT) v6Cache.clear();
-    s = formatIpv6Bytes(buf.subarray(at, at + 16));
-    v6Cache.set(key, s);
-  }
-  return s;
+  return v6Texts.get(key) ?? v6Texts.keep(key, formatIpv6Bytes(buf.subarray(at, at + 16)));
 }
 
 /** What one reply datagram said besides its sockets. */

@@ -26,6 +26,35 @@ export function ipv4FromHostWord(word: number): string {
   return `${word & 0xff}.${(word >>> 8) & 0xff}.${(word >>> 16) & 0xff}.${word >>> 24}`;
 }
 
+/**
+ * Address texts made once: a host's socket tables repeat the same few addresses thousands of
+ * times. Bounded (emptied when full) so a long-running engine on a host with many peers does not
+ * grow without end.
+ */
+export class AddressTexts<K> {
+  private readonly texts = new Map<K, string>();
+
+  constructor(private readonly limit = 8192) {}
+
+  get(key: K): string | undefined {
+    return this.texts.get(key);
+  }
+
+  /** Keeps `text` for `key` and returns it. */
+  keep(key: K, text: string): string {
+    if (this.texts.size >= this.limit) this.texts.clear();
+    this.texts.set(key, text);
+    return text;
+  }
+}
+
+const ipv4Texts = new AddressTexts<number>();
+
+/** ipv4FromHostWord, each word's text made once (the /proc tables and sock_diag share them). */
+export function ipv4TextOfHostWord(word: number): string {
+  return ipv4Texts.get(word) ?? ipv4Texts.keep(word, ipv4FromHostWord(word));
+}
+
 /** Writes the 4 bytes of a host-order word into `bytes` at `at`, network order. */
 function putHostWord(bytes: number[], at: number, word: number): void {
   bytes[at] = word & 0xff;

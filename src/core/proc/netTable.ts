@@ -1,7 +1,7 @@
 // Parser for /proc/net/{tcp,tcp6,udp,udp6}. Hot on busy hosts (tens of thousands of lines per
 // refresh), so it walks the text by char codes instead of splitting lines into arrays, and reuses
 // address strings it has already built. Bad lines are skipped and counted, never thrown on.
-import { ipv4FromHostWord, ipv6FromHostHex } from './address.js';
+import { AddressTexts, ipv4TextOfHostWord, ipv6FromHostHex } from './address.js';
 import type { SockProto, SocketEntry } from './types.js';
 
 /** Counters a caller may pass to learn how many lines were skipped as malformed. */
@@ -32,31 +32,15 @@ export function stateName(proto: SockProto, code: number): string {
   return TCP_STATES[code] ?? `UNKNOWN_${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
-// Address text caches: a host's tables repeat the same few addresses thousands of times.
-// Bounded so a long-running engine on a host with many peers does not grow without end.
-const CACHE_LIMIT = 8192;
-const v4Cache = new Map<number, string>();
-const v6Cache = new Map<string, string>();
+const ipv6Texts = new AddressTexts<string>();
 
 function ipv4Text(hex: string): string {
-  const word = parseInt(hex, 16);
-  let s = v4Cache.get(word);
-  if (s === undefined) {
-    if (v4Cache.size >= CACHE_LIMIT) v4Cache.clear();
-    s = ipv4FromHostWord(word);
-    v4Cache.set(word, s);
-  }
-  return s;
+  return ipv4TextOfHostWord(parseInt(hex, 16));
 }
 
 function ipv6Text(hex: string): string {
-  let s = v6Cache.get(hex);
-  if (s === undefined) {
-    if (v6Cache.size >= CACHE_LIMIT) v6Cache.clear();
-    s = ipv6FromHostHex(hex, 0) ?? '::'; // the pattern already guarantees 32 hex digits
-    v6Cache.set(hex, s);
-  }
-  return s;
+  // The pattern already guarantees 32 hex digits.
+  return ipv6Texts.get(hex) ?? ipv6Texts.keep(hex, ipv6FromHostHex(hex, 0) ?? '::');
 }
 
 // One line: "sl: LOCAL:PORT REMOTE:PORT ST TX:RX TR:WHEN RETRNSMT UID TIMEOUT INODE ...".
