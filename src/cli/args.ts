@@ -2,7 +2,7 @@
 // command word found wherever it stands, and the live modes' values checked into LiveOptions.
 import { findCommand, helpText, parseOptions, type CommandSpec, type OptionSpec, type ParsedOptions } from './option-parser.js';
 import { UserError } from './io.js';
-import { EXPORT_INTRO, EXPORT_OPTIONS } from './export-options.js';
+import { exportCaptureOptions, EXPORT_INTRO, EXPORT_OPTIONS } from './export-options.js';
 
 export interface LiveOptions {
   interfaces: string[]; // empty: every interface that is up
@@ -67,7 +67,7 @@ Capturing needs root (or the capabilities the README lists).
 export const EXPORT_SPEC: CommandSpec = {
   name: 'export',
   intro: EXPORT_INTRO,
-  options: { ...EXPORT_OPTIONS, ...CAPTURE_OPTIONS, help: HELP_OPTION },
+  options: { ...EXPORT_OPTIONS, ...CAPTURE_OPTIONS, ...exportCaptureOptions(CAPTURE_OPTIONS), help: HELP_OPTION },
 };
 
 /** Checked by connections-args.ts; here so every command's options are known when finding the command. */

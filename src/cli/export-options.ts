@@ -19,3 +19,12 @@ export const EXPORT_OPTIONS: Record<string, OptionSpec> = {
   'per-pid': { help: 'also series per process, labelled by pid (bwtop_process_*),\nremoved five minutes after the process exits' },
   'no-connections': { help: 'do not serve /connections' },
 };
+
+/** The capture options whose meaning differs under export: --replay keeps serving at the end. */
+export function exportCaptureOptions(capture: Record<string, OptionSpec>): Record<string, OptionSpec> {
+  const replay = capture.replay;
+  if (replay === undefined) return {};
+  return {
+    replay: { ...replay, help: 'read packets from a pcap/pcapng file instead of capturing live;\nits final counters are served until SIGTERM (or --count)' },
+  };
+}
