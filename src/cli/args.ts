@@ -96,6 +96,10 @@ Default: TCP sockets in LISTEN or ESTABLISHED, and every UDP socket.
       value: 'LIST', multiple: true, needs: 'a process id, e.g. --pid 812',
       help: 'only sockets held by these pids (comma-separated)',
     },
+    netns: {
+      value: 'WHICH', needs: 'self or all, e.g. --netns self',
+      help: "self: only bwtop's own network namespace; all (default): every\nnamespace, containers too (needs root)",
+    },
     'proc-root': CAPTURE_OPTIONS['proc-root']!,
     help: HELP_OPTION,
   },

@@ -15,7 +15,8 @@ export function parseConnectionsArgs(args: string[]): ConnectionsOptions {
     ipv4: p.has('ipv4'), ipv6: p.has('ipv6'), states: p.all('state'), protos: p.all('proto'), pids: p.all('pid'),
   };
   const procRoot = p.last('proc-root');
-  const parsed = connectionsOptions(procRoot === undefined ? words : { ...words, procRoot });
+  const netns = p.last('netns');
+  const parsed = connectionsOptions({ ...words, ...(procRoot === undefined ? {} : { procRoot }), ...(netns === undefined ? {} : { netns }) });
   if (!parsed.ok) throw new UserError(parsed.error);
   return parsed.options;
 }

@@ -13,6 +13,7 @@ import type { TableName } from '../core/engine/socket-index.js';
 import type { SocketEntry } from '../core/proc/types.js';
 import { forEachNetRow } from '../core/proc/netTable.js';
 import { CONNECTIONS_HELP, parseConnectionsArgs } from './connections-args.js';
+import { namespaceListing } from './connections-netns.js';
 import { UserError, type CliIo } from './io.js';
 
 /** Rows (per net/sockstat) from which a text table is copied in the background. */
@@ -69,11 +70,14 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   }
   const scan = scanOwners(src, pids);
   const lookup = processLookup(src);
+  // Other namespaces' tables are readable through their processes, which only root may look into.
+  const spaces = namespaceListing(root, pids, o.netns === 'all' && io.isRoot);
   // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
   // one-shot command's cost, and monitoring agents ask for --json.
   const sink = o.json
-    ? new JsonListing(lookup)
-    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env)); // else non-ASCII names print as '?'
+    ? new JsonListing(lookup, spaces.containerOf)
+    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env), spaces.containerOf); // else non-ASCII names print as '?'
+  sink.namespace({ inode: spaces.own, container: null, foreign: false });
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;
   const list = rowLister(query, scan.owners, sink);
@@ -106,10 +110,16 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   if (readable === 0 && tables.length > 0) {
     throw new UserError(`cannot read the socket tables in ${root}/net: it is not a readable procfs directory; check --proc-root`);
   }
-  if (scan.unreadable > 0 && !io.isRoot) {
-    io.stderr.write(
-      "bwtop: not running as root, so the owners of other users' sockets are not shown; run it as root to see every owner\n",
-    );
+  spaces.listOthers(tables, list, sink);
+  // Without root, one sentence says everything that could not be seen.
+  const ownOnly = !io.isRoot && o.netns === 'all' && root === '/proc';
+  const ownersHidden = scan.unreadable > 0 && !io.isRoot;
+  if (ownOnly || ownersHidden) {
+    const missed = [
+      ownOnly && 'only the sockets of its own network namespace are listed (no containers)',
+      ownersHidden && "the owners of other users' sockets are not shown",
+    ].filter(Boolean);
+    io.stderr.write(`bwtop: not running as root, so ${missed.join(' and ')}; run it as root to see ${ownOnly ? 'everything' : 'every owner'}\n`);
   }
   await write(io.stdout, sink.finish());
   return 0;

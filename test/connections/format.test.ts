@@ -44,8 +44,10 @@ test('JSON: valid array, hostile names survive as values, gone processes dropped
     [7, proc(7, HOSTILE, { cmdline: 'a\tb', user: 'us"er' })],
     [8, null], // exited between the fd scan and the details
   ]);
-  const out = new JsonListing((pid) => infos.get(pid) ?? null);
+  const out = new JsonListing((pid) => infos.get(pid) ?? null, (pid) => (pid === 7 ? 'web"\u202e1' : null));
+  out.namespace({ inode: 4026531840, container: null, foreign: false });
   out.add(row(), [7, 8]);
+  out.namespace({ inode: 4026532177, container: 'ns-b', foreign: true });
   out.add(row({ family: 6, localAddr: '::1', remoteAddr: '::', inode: 11 }), []);
   const text = Buffer.concat(out.finish()).toString('latin1');
   assert.ok(/^[\x0a\x20-\x7e]*$/.test(text));
@@ -59,8 +61,13 @@ test('JSON: valid array, hostile names survive as values, gone processes dropped
       inode: 10,
       uid: 0,
       processes: [{ pid: 7, name: HOSTILE, user: 'us"er', uid: 0, cmdline: 'a\tb' }],
+      netns: 4026531840,
+      container: 'web"\u202e1', // a host-network container's socket: its holder's container
     },
-    { proto: 'tcp', family: 6, local: '[::1]:80', remote: '[::]:0', state: 'LISTEN', inode: 11, uid: 0, processes: [] },
+    {
+      proto: 'tcp', family: 6, local: '[::1]:80', remote: '[::]:0', state: 'LISTEN', inode: 11, uid: 0, processes: [],
+      netns: 4026532177, container: 'ns-b', // nobody holds it: the namespace's name
+    },
   ]);
   assert.equal(Buffer.concat(new JsonListing(() => null).finish()).toString(), '[]\n');
 });
@@ -102,4 +109,28 @@ test('table: no holder prints "-", wide names keep columns aligned', () => {
     'tcp    LISTEN     127.0.0.1:81        0.0.0.0:*          22/ab        root',
     'tcp    TIME-WAIT  127.0.0.1:80        127.0.0.1:5        -',
   ]);
+});
+
+test('table: a Container column once a socket is in a container or another namespace; names sanitised', () => {
+  const t = new TableListing((pid) => proc(pid, 'srv', { user: pid === 3 ? 'www-data' : 'root' }), true, (pid) => (pid === 2 ? 'web\x1b[2J' : null));
+  t.namespace({ inode: 4026531840, container: null, foreign: false });
+  t.add(row({ inode: 1 }), [1]);
+  t.add(row({ inode: 2, localPort: 81 }), [2]);
+  t.namespace({ inode: 4026532177, container: 'blue', foreign: true });
+  t.add(row({ inode: 3, localPort: 82 }), [3, 1]);
+  t.namespace({ inode: 4026532200, container: null, foreign: true });
+  t.add(row({ inode: 0, state: 'TIME_WAIT', remoteAddr: '127.0.0.1', remotePort: 5 }), []);
+  assert.deepEqual(t.finish().trimEnd().split('\n'), [
+    'Proto  State      Local Address:Port  Peer Address:Port  PID/Program  User      Container',
+    'tcp    LISTEN     127.0.0.1:80        0.0.0.0:*          1/srv        root',
+    'tcp    LISTEN     127.0.0.1:81        0.0.0.0:*          2/srv        root      web', // the escape sequence removed
+    'tcp    LISTEN     127.0.0.1:82        0.0.0.0:*          3/srv        www-data  blue',
+    '                                                         1/srv        root',
+    'tcp    TIME-WAIT  127.0.0.1:80        127.0.0.1:5        -                      netns:4026532200',
+  ]);
+  // Without containers or other namespaces the table stays as it was.
+  const plain = new TableListing((pid) => proc(pid, 'srv'), true);
+  plain.namespace({ inode: 4026531840, container: null, foreign: false });
+  plain.add(row({ inode: 1 }), [1]);
+  assert.equal(plain.finish().split('\n')[0], 'Proto  State   Local Address:Port  Peer Address:Port  PID/Program  User');
 });

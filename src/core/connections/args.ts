@@ -10,6 +10,8 @@ export interface ConnectionsOptions {
   /** Only sockets held by one of these processes. */
   pids?: ReadonlySet<number>;
   procRoot?: string;
+  /** 'all': every network namespace (the default); 'self': bwtop's own only. */
+  netns: 'all' | 'self';
 }
 
 /** The options as given: flags, and every value of a list option in the order given. */
@@ -24,6 +26,7 @@ export interface ConnectionsWords {
   protos: readonly string[];
   pids: readonly string[];
   procRoot?: string;
+  netns?: string;
 }
 
 export type ParsedConnectionsArgs = { ok: true; options: ConnectionsOptions } | { ok: false; error: string };
@@ -81,7 +84,10 @@ export function connectionsOptions(w: ConnectionsWords): ParsedConnectionsArgs {
     families: families.size === 0 ? new Set<4 | 6>([4, 6]) : families,
     states: sel,
   };
-  const options: ConnectionsOptions = { help: w.help, json: w.json, filter };
+  if (w.netns !== undefined && w.netns !== 'self' && w.netns !== 'all') {
+    return fail(`unknown namespace choice "${w.netns}" in --netns; use --netns self for bwtop's own network namespace only, or --netns all`);
+  }
+  const options: ConnectionsOptions = { help: w.help, json: w.json, filter, netns: w.netns === 'self' ? 'self' : 'all' };
   if (pids !== undefined) options.pids = pids;
   if (w.procRoot !== undefined) options.procRoot = w.procRoot;
   return { ok: true, options };

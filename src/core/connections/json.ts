@@ -5,6 +5,7 @@
 import { formatEndpoint } from '../proc/address.js';
 import type { ProcessInfo, SocketEntry } from '../proc/types.js';
 import type { ListingSink } from './listing.js';
+import { socketContainer, type SocketNamespace } from './namespaces.js';
 
 /** JSON string literal in ASCII: controls, DEL, C1 and everything non-ASCII as \uXXXX. */
 export function jsonString(s: string): string {
@@ -71,7 +72,11 @@ export function jsonSocketHead(row: SocketEntry): string {
 }
 
 const COMMA = 0x2c;
-const ROW_END = Buffer.from(']}', 'latin1');
+
+/** The end of a socket's object: closes its processes, then its namespace and container. */
+function rowEnd(netns: number | null, container: string | null): Buffer {
+  return Buffer.from('],"netns":' + netns + ',"container":' + (container === null ? 'null' : jsonString(container)) + '}', 'latin1');
+}
 
 export class JsonListing implements ListingSink {
   private readonly out = new ByteWriter();
@@ -79,7 +84,29 @@ export class JsonListing implements ListingSink {
   /** pid -> its JSON object bytes, or null when the process is gone. */
   private readonly fragments = new Map<number, Buffer | null>();
 
-  constructor(private readonly lookup: (pid: number) => ProcessInfo | null) {}
+  private ns: SocketNamespace = { inode: null, container: null, foreign: false };
+  /** Row endings of the current namespace by container ('' for null): one per name, not per row. */
+  private ends = new Map<string, Buffer>();
+
+  constructor(
+    private readonly lookup: (pid: number) => ProcessInfo | null,
+    private readonly containerOf: (pid: number) => string | null = () => null,
+  ) {}
+
+  namespace(ns: SocketNamespace): void {
+    this.ns = ns;
+    this.ends = new Map();
+  }
+
+  private rowEnd(holders: readonly number[]): Buffer {
+    const c = socketContainer(holders, this.containerOf, this.ns);
+    let end = this.ends.get(c ?? '');
+    if (end === undefined) {
+      end = rowEnd(this.ns.inode, c);
+      this.ends.set(c ?? '', end);
+    }
+    return end;
+  }
 
   private fragment(pid: number): Buffer | null {
     let f = this.fragments.get(pid);
@@ -111,7 +138,7 @@ export class JsonListing implements ListingSink {
       this.out.bytes(f);
       first = false;
     }
-    this.out.bytes(ROW_END);
+    this.out.bytes(this.rowEnd(holders));
   }
 
   add(row: SocketEntry, holders: readonly number[]): void {

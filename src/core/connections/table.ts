@@ -1,10 +1,12 @@
 // Human output of `bwtop connections`: columns aligned like `ss -tanp`, sized to their content
 // so typical IPv4 listings fit 80 columns. A socket held by several processes gets one line per
 // extra holder, under the process column. Names are untrusted: sanitised before printing.
+// A Container column is added when a socket is in a container or another network namespace.
 import type { ProcessInfo, SocketEntry } from '../proc/types.js';
 import { sanitizeText } from '../view/sanitize.js';
 import { textWidth } from '../view/width.js';
 import type { ListingSink } from './listing.js';
+import { socketContainer, type SocketNamespace } from './namespaces.js';
 
 // ss's state spellings, which people reading this table already know.
 const SS_STATE: Record<string, string> = {
@@ -25,7 +27,7 @@ function endpoint(addr: string, port: number): string {
   return addr.includes(':') ? '[' + addr + ']:' + p : addr + ':' + p;
 }
 
-const HEADER = ['Proto', 'State', 'Local Address:Port', 'Peer Address:Port', 'PID/Program', 'User'] as const;
+const HEADER = ['Proto', 'State', 'Local Address:Port', 'Peer Address:Port', 'PID/Program', 'User', 'Container'] as const;
 const GAP = '  ';
 
 interface Line {
@@ -34,15 +36,29 @@ interface Line {
   local: string;
   remote: string;
   holders: readonly number[];
+  /** Container or namespace name, "" on the host. */
+  place: string;
 }
 
 export class TableListing implements ListingSink {
   private readonly lines: Line[] = [];
+  private ns: SocketNamespace = { inode: null, container: null, foreign: false };
 
   constructor(
     private readonly lookup: (pid: number) => ProcessInfo | null,
     private readonly utf8: boolean,
+    private readonly containerOf: (pid: number) => string | null = () => null,
   ) {}
+
+  namespace(ns: SocketNamespace): void {
+    this.ns = ns;
+  }
+
+  private place(holders: readonly number[]): string {
+    const c = socketContainer(holders, this.containerOf, this.ns);
+    if (c !== null) return sanitizeText(c, this.utf8);
+    return this.ns.foreign ? `netns:${this.ns.inode}` : '';
+  }
 
   add(row: SocketEntry, holders: readonly number[]): void {
     this.lines.push({
@@ -51,6 +67,7 @@ export class TableListing implements ListingSink {
       local: endpoint(row.localAddr, row.localPort),
       remote: endpoint(row.remoteAddr, row.remotePort),
       holders,
+      place: this.place(holders),
     });
   }
 
@@ -80,6 +97,8 @@ export class TableListing implements ListingSink {
         hs.push(c);
         const cw = textWidth(c[0]);
         if (cw > w[4]!) w[4] = cw;
+        const uw = textWidth(c[1]);
+        if (uw > w[5]!) w[5] = uw;
       }
       shown.push(hs);
     }
@@ -88,10 +107,13 @@ export class TableListing implements ListingSink {
       return tw >= width ? text : text + ' '.repeat(width - tw);
     };
     const blank = ' '.repeat(w[0]! + w[1]! + w[2]! + w[3]! + 4 * GAP.length);
+    // The Container column only when some socket is outside the host's namespace or in a container.
+    const withPlace = this.lines.some((l) => l.place !== '');
+    const placeCell = (user: string, place: string) => (withPlace ? padCell(user, w[5]!) + GAP + place : user);
     const out: string[] = [
       (
         HEADER[0].padEnd(w[0]!) + GAP + HEADER[1].padEnd(w[1]!) + GAP + HEADER[2].padEnd(w[2]!) + GAP +
-        HEADER[3].padEnd(w[3]!) + GAP + HEADER[4].padEnd(w[4]!) + GAP + HEADER[5]
+        HEADER[3].padEnd(w[3]!) + GAP + HEADER[4].padEnd(w[4]!) + GAP + placeCell(HEADER[5], HEADER[6])
       ).trimEnd(),
     ];
     this.lines.forEach((l, i) => {
@@ -99,7 +121,8 @@ export class TableListing implements ListingSink {
       const first = hs[0];
       const head =
         l.proto.padEnd(w[0]!) + GAP + l.state.padEnd(w[1]!) + GAP + l.local.padEnd(w[2]!) + GAP + l.remote.padEnd(w[3]!) + GAP;
-      out.push(first === undefined ? head + '-' : (head + padCell(first[0], w[4]!) + GAP + first[1]).trimEnd());
+      const holder = first === undefined ? ['-', ''] : first;
+      out.push((head + padCell(holder[0]!, w[4]!) + GAP + placeCell(holder[1]!, l.place)).trimEnd());
       for (let k = 1; k < hs.length; k++) out.push((blank + padCell(hs[k]![0], w[4]!) + GAP + hs[k]![1]).trimEnd());
     });
     return out.join('\n') + '\n';

@@ -1,0 +1,69 @@
+// `bwtop connections` beyond bwtop's own network namespace: every other namespace's sockets,
+// read from /proc/<a process in it>/net/*, each row tagged with its namespace and container.
+import { PlacementReader } from '../adapters/placement.js';
+import { discoverNamespaces, readNamespaceTable, type TableName } from '../adapters/netns-tables.js';
+import type { ListingSink } from '../core/connections/listing.js';
+import type { NamespaceGroup } from '../core/connections/namespaces.js';
+import { forEachNetRow } from '../core/proc/netTable.js';
+import type { SocketEntry, SockProto } from '../core/proc/types.js';
+
+/** Processes of a namespace asked for its name before giving up (each costs a cgroup read). */
+const NAME_TRIES = 4;
+
+export interface NamespaceListing {
+  /** bwtop's own namespace inode (null when unknown): announce it before listing its rows. */
+  own: number | null;
+  /** Container of a holder process (runtime containers only), remembered per pid. */
+  containerOf: (pid: number) => string | null;
+  /** Lists every other namespace's selected tables into `sink`; returns how many were listed. */
+  listOthers(tables: ReadonlyArray<{ name: TableName; proto: SockProto; family: 4 | 6 }>, visit: (row: SocketEntry) => void, sink: ListingSink): number;
+  /** Namespace links other users' processes refused (owners and namespaces may be missing). */
+  refused: number;
+}
+
+/**
+ * `pids` are every process seen; `foreign` false (--netns self, or not root) skips the
+ * discovery: only bwtop's own namespace is listed.
+ */
+export function namespaceListing(root: string, pids: readonly number[], foreign: boolean): NamespaceListing {
+  const placement = new PlacementReader(root, { hostRoot: root === '/proc' ? '' : null });
+  const found = foreign ? discoverNamespaces(root, pids) : { ...discoverNamespaces(root, []), refused: 0 };
+  const containers = new Map<number, string | null>();
+  const containerOf = (pid: number): string | null => {
+    let c = containers.get(pid);
+    if (c === undefined) {
+      c = placement.placementOf(pid, 0, null).container;
+      containers.set(pid, c);
+    }
+    return c;
+  };
+  const nameOf = (g: NamespaceGroup): string | null => {
+    for (const pid of g.pids.slice(0, NAME_TRIES)) {
+      const c = placement.placementOf(pid, 0, g.inode).container;
+      if (c !== null) return c;
+    }
+    return placement.netnsName(g.inode);
+  };
+  return {
+    own: found.own,
+    containerOf,
+    refused: found.refused,
+    listOthers(tables, visit, sink) {
+      let listed = 0;
+      for (const g of found.others) {
+        let announced = false;
+        for (const t of tables) {
+          const text = readNamespaceTable(root, g, t.name);
+          if (text === null) continue; // the namespace is gone, or has no such table (no IPv6)
+          if (!announced) {
+            sink.namespace({ inode: g.inode, container: nameOf(g), foreign: true });
+            announced = true;
+            listed++;
+          }
+          forEachNetRow(text, t.proto, t.family, visit);
+        }
+      }
+      return listed;
+    },
+  };
+}
