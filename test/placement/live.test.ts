@@ -8,7 +8,7 @@ import { afterEach, test } from 'node:test';
 import { withPlacement } from '../../src/adapters/placement.js';
 import { ProcFs } from '../../src/adapters/procfs.js';
 import { ProcessRegistry } from '../../src/core/engine/process-registry.js';
-import { SKIP, createNetns, killAll, sleep, track } from '../live/harness.js';
+import { SKIP, createNetns, exited, killAll, sleep, startBwtop, track, type JsonProcess } from '../live/harness.js';
 
 afterEach(killAll);
 
@@ -47,4 +47,27 @@ test('Docker: bridged and host-network containers named from config.v2.json', { 
     assert.equal(e.unit, null);
     assert.equal(e.netns === inode('self'), net === 'host');
   }
+});
+
+test('Docker host network: `bwtop --json` names the server process by its container', { skip: DOCKER, timeout: 60_000 }, async (t) => {
+  const name = `bwtop-json-${process.pid}`;
+  const port = String(20_000 + (process.pid % 10_000));
+  const r = docker('run', '-d', '--rm', '--network', 'host', '--name', name, 'bwtop-busybox', 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/');
+  t.after(() => docker('rm', '-f', name));
+  assert.equal(r.status, 0, r.stderr);
+  const size = Number(docker('exec', name, 'stat', '-c', '%s', '/bin/busybox').stdout.trim());
+  assert.ok(size > 100_000);
+  const bw = await startBwtop(['-i', 'lo', '-d', '0.5']);
+  await sleep(500);
+  const got = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download}', `http://127.0.0.1:${port}/bin/busybox`], { encoding: 'utf8' });
+  assert.equal(Number(got.stdout), size);
+  await sleep(1500);
+  bw.child.kill('SIGINT');
+  await exited(bw.child);
+  const last = bw.lines().at(-1)!.processes as Array<JsonProcess & { container: string | null; unit: string | null }>;
+  const httpd = last.find((p) => p.name === 'httpd' && p.container === name);
+  assert.ok(httpd, JSON.stringify(last.map((p) => [p.name, p.container])));
+  assert.ok(httpd.sent_total > size, `${httpd.sent_total} IP bytes for a ${size}-byte file`);
+  const curl = last.find((p) => p.name === 'curl' && p.received_total > size);
+  assert.equal(curl?.container, null);
 });
