@@ -93,7 +93,7 @@ function ignoreWarning(): void {}
 export function captureErrorSentence(name: string, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   if (/permission|not permitted|Operation not permitted/i.test(msg)) {
-    return `cannot capture on ${name}: permission denied; run bwtop as root (sudo bwtop) or grant the capabilities listed under "Privileges" in the README`;
+    return `cannot capture on ${name}: permission denied; run bwtop as root (sudo bwtop) ` + `or grant the capabilities listed under "Privileges" in the README`;
   }
   if (/No such device|doesn't exist|not exist/i.test(msg)) {
     return `cannot capture on ${name}: no such interface; list interfaces with "ip -br link" and pass one with -i`;

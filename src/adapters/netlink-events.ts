@@ -23,7 +23,7 @@ const ACK_TIMEOUT_MS = 2000;
 
 function refusedEvents(why: string): Error {
   return new Error(
-    `cannot subscribe to the kernel's process events: ${why}; run bwtop as root in the host's namespaces (without them it falls back to polling /proc)`,
+    `cannot subscribe to the kernel's process events: ${why}; ` + `run bwtop as root in the host's namespaces (without them it falls back to polling /proc)`,
   );
 }
 

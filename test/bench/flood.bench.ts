@@ -152,7 +152,7 @@ export async function bench(): Promise<void> {
   const c = cpus();
   console.log(
     `machine: ${c.length} cores (${c[0]?.model.trim() ?? '?'}), node ${process.version}, ` +
-      `nethogs ${version('nethogs', '-V')}, CLK_TCK ${clockTicks()}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+      `nethogs ${version('nethogs', '-V')}, CLK_TCK ${clockTicks()}, ` + `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
   const ns = Netns.create();
   const onSignal = (): void => {

@@ -60,7 +60,7 @@ async function workload(name: string, clients: () => Promise<void>): Promise<voi
   const pct = (x: number): string => `${((100 * x) / fromServer).toFixed(1)}%`.padStart(7);
   process.stdout.write(
     `${name.padEnd(36)} curl: bwtop ${pct(c.toClients)} (pids ${pct(c.toClientPids).trim()}), nethogs ${pct(nhCurl)}; ` +
-      `bwtop nameless ${pct(c.nameless).trim()}, other processes ${pct(c.wrong).trim()}${c.wrongNames.length ? ` (${c.wrongNames.join(', ')})` : ''}\n`,
+      `bwtop nameless ${pct(c.nameless).trim()}, ` + `other processes ${pct(c.wrong).trim()}${c.wrongNames.length ? ` (${c.wrongNames.join(', ')})` : ''}\n`,
   );
 }
 

@@ -109,7 +109,7 @@ export async function bench(): Promise<void> {
   console.log(`terminal ${COLS}x${ROWS}, steady state, bytes written per refresh`);
   console.log(row('tool', 'bytes/refresh', 'notes'));
   console.log(row(`bwtop, 2 steady (TERM=${term})`, bwPair.bytes.toFixed(0), `${bwPair.ms.toFixed(2)} ms/refresh; an iperf3 pair at a fixed rate, as nethogs sees`));
-  console.log(row(`bwtop, 2 wobbling ±30%`, bwPairBusy.bytes.toFixed(0), `${bwPairBusy.ms.toFixed(2)} ms/refresh; every number and chart cell moves`));
+  console.log(row(`bwtop, 2 wobbling ±30%`, bwPairBusy.bytes.toFixed(0), `${bwPairBusy.ms.toFixed(2)} ms/refresh; ` + 'every number and chart cell moves'));
   console.log(row(`bwtop, 12 wobbling ±30%`, bw.bytes.toFixed(0), `${bw.ms.toFixed(2)} ms/refresh`));
   console.log(row('  same, TERM=xterm-256color', bwXterm.bytes.toFixed(0), `${bwXterm.ms.toFixed(2)} ms/refresh`));
   if (typeof nethogs === 'string') {
@@ -117,6 +117,6 @@ export async function bench(): Promise<void> {
   } else {
     console.log(row('nethogs -d 1 lo (tmux)', nethogs.bytes.toFixed(0), 'iperf3 pair on lo, 5 s'));
     const ratio = (b: number): string => (b / Math.max(1, nethogs.bytes)).toFixed(1);
-    console.log(`ratio bwtop/nethogs: ${ratio(bwPair.bytes)}x steady pair, ${ratio(bwPairBusy.bytes)}x wobbling pair, ${ratio(bw.bytes)}x 12 wobbling (bwtop also scrolls two charts)`);
+    console.log(`ratio bwtop/nethogs: ${ratio(bwPair.bytes)}x steady pair, ${ratio(bwPairBusy.bytes)}x wobbling pair, ` + `${ratio(bw.bytes)}x 12 wobbling (bwtop also scrolls two charts)`);
   }
 }

@@ -105,7 +105,7 @@ test('label values are escaped by the library so a hostile name cannot forge a s
   const page = await m.page();
   const lines = samples(page, 'bwtop_program_sent_bytes_total');
   assert.deepEqual(lines, [
-    'bwtop_program_sent_bytes_total{program="x\\"} 1\\nbwtop_program_sent_bytes_total{program=\\"forged\\\\",user="ro\\"ot\\n",container="c\\\\\\""} 5',
+    'bwtop_program_sent_bytes_total{program="x\\"} 1\\n' + 'bwtop_program_sent_bytes_total{program=\\"forged\\\\",user="ro\\"ot\\n",container="c\\\\\\""} 5',
   ]);
   assert.ok(!page.includes('program="forged'));
 });

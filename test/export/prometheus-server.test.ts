@@ -147,7 +147,7 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   await sleep(2500); // two more scrapes: late owners would show up as new series now
   const after = count();
   const newPrograms = labelValues(ns, 'program').filter((p) => !programsBefore.includes(p));
-  t.diagnostic(`bwtop_program_*/bwtop_process_* series: ${before} before the curl runs, ${after} after; new programs: ${newPrograms.join(', ') || 'none'}`);
+  t.diagnostic(`bwtop_program_*/bwtop_process_* series: ${before} before the curl runs, ${after} after; ` + `new programs: ${newPrograms.join(', ') || 'none'}`);
   // At most the programs involved: the loop's shell, and runs that exited before they were read.
   assert.ok(newPrograms.every((p) => p === '(exited)' || p === 'sh'), `new programs after 100 curl runs: ${newPrograms.join(', ')}`);
   assert.ok(after - before <= 2 * newPrograms.length, `series went from ${before} to ${after} (new programs: ${newPrograms.join(', ')})`);

@@ -121,7 +121,7 @@ async function recordEvents(out: string): Promise<void> {
   const children: Array<{ cmd: string; pid: number }> = [];
   for (let i = 0; i < 3; i++) children.push({ cmd: '/bin/true', pid: await run('/bin/true', []) });
   children.push({ cmd: "sh -c '/bin/true; /bin/true; exit 3'", pid: await run('/bin/sh', ['-c', '/bin/true; /bin/true; exit 3']) });
-  const py = "import ctypes,threading; ctypes.CDLL(None).prctl(15, b'rec-thread', 0, 0, 0); t = threading.Thread(target=lambda: None); t.start(); t.join()";
+  const py = "import ctypes,threading; ctypes.CDLL(None).prctl(15, b'rec-thread', 0, 0, 0); " + "t = threading.Thread(target=lambda: None); t.start(); t.join()";
   children.push({ cmd: 'python3 (renames itself, one thread)', pid: await run('/usr/bin/python3', ['-c', py]) });
   await new Promise((r) => setTimeout(r, 300));
   sock.send(procEventsSubscribe('ignore', seq + 1), { port: 0 }, () => {});

@@ -49,7 +49,7 @@ async function measure(t: { diagnostic(s: string): void }, clients: () => Promis
   assert.equal(last.ownership.mode, 'events', 'process events were used');
   const c = creditFor(last.processes, WEB, server.pid!, 'curl');
   const pct = (x: number): string => `${((100 * x) / fromServer).toFixed(2)}%`;
-  t.diagnostic(`curl ${pct(c.toClients)} (pids ${pct(c.toClientPids)}), server ${pct(c.serverSent)}, nameless ${pct(c.nameless)}, other ${pct(c.wrong)} ${c.wrongNames.join(',')}`);
+  t.diagnostic(`curl ${pct(c.toClients)} (pids ${pct(c.toClientPids)}), server ${pct(c.serverSent)}, ` + `nameless ${pct(c.nameless)}, other ${pct(c.wrong)} ${c.wrongNames.join(',')}`);
   return { c, fromServer, pct };
 }
 

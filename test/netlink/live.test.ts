@@ -130,7 +130,7 @@ test('sock_diag dump equals /proc/net for real loopback sockets; exact lookups',
 });
 
 test('an idle sock_diag socket does not keep a program alive', { skip: SKIP }, () => {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { openSockDiag } from '${ADAPTER}'; const s = openSockDiag(); const n = (await s.dump(['tcp'])).length; console.log('dumped', n >= 0);`], {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { openSockDiag } from '${ADAPTER}'; const s = openSockDiag(); ` + `const n = (await s.dump(['tcp'])).length; console.log('dumped', n >= 0);`], {
     encoding: 'utf8',
     timeout: 10_000,
   });
@@ -184,7 +184,10 @@ try {
   const s = openProcEvents((e) => seen.push(e), (r) => console.log('lost: ' + r));
   console.log('opened');
   setTimeout(() => { child = spawnSync('/bin/true').pid; }, 200);
-  setTimeout(() => { console.log('events of /bin/true: ' + seen.filter((e) => e.tgid === child || e.childTgid === child).length); s.close(); }, 2500);
+  setTimeout(() => {
+    console.log('events of /bin/true: ' + seen.filter((e) => e.tgid === child || e.childTgid === child).length);
+    s.close();
+  }, 2500);
 } catch (e) { console.log('refused: ' + e.message); }`;
 
 test('the event source refuses with one sentence inside a network namespace and as a non-root user', { skip: SKIP }, () => {
@@ -192,7 +195,12 @@ test('the event source refuses with one sentence inside a network namespace and 
   try {
     const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '--input-type=module', '-e', PROBE], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^refused: cannot subscribe to the kernel's process events: this process is not in the initial network namespace \(no \/proc\/net\/connector here\), and the kernel sends them only there; run bwtop as root in the host's namespaces \(without them it falls back to polling \/proc\)\n$/);
+    assert.equal(
+      r.stdout,
+      "refused: cannot subscribe to the kernel's process events: this process is not in the initial network namespace " +
+        "(no /proc/net/connector here), and the kernel sends them only there; " +
+        "run bwtop as root in the host's namespaces (without them it falls back to polling /proc)\n",
+    );
   } finally {
     ns.remove();
   }
@@ -209,7 +217,7 @@ test('the event source refuses with one sentence inside a network namespace and 
     r.stdout,
     major > 6 || (major === 6 && minor >= 6)
       ? 'opened\nevents of /bin/true: 3\n'
-      : "refused: cannot subscribe to the kernel's process events: listening to them needs root (CAP_NET_ADMIN); run bwtop as root in the host's namespaces (without them it falls back to polling /proc)\n",
+      : "refused: cannot subscribe to the kernel's process events: listening to them needs root (CAP_NET_ADMIN); " + "run bwtop as root in the host's namespaces (without them it falls back to polling /proc)\n",
   );
 });
 

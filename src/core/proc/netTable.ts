@@ -51,7 +51,7 @@ function linePattern(hexLen: number): RegExp {
   const ep = `([0-9A-Fa-f]{${hexLen}}):([0-9A-Fa-f]{4})`;
   const sp = '[ \\t]+';
   return new RegExp(
-    `[ \\t]*\\d+:${sp}${ep}${sp}${ep}${sp}([0-9A-Fa-f]{2})${sp}\\S+${sp}\\S+${sp}\\S+${sp}(\\d{1,15})${sp}\\S+${sp}(\\d{1,15})(?![^ \\t\\r\\n])`,
+    `[ \\t]*\\d+:${sp}${ep}${sp}${ep}${sp}([0-9A-Fa-f]{2})` + `${sp}\\S+${sp}\\S+${sp}\\S+${sp}(\\d{1,15})${sp}\\S+${sp}(\\d{1,15})(?![^ \\t\\r\\n])`,
     'y',
   );
 }

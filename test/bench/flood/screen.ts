@@ -174,7 +174,7 @@ export function printTerminalTable(r: ScreenResult, secs: { idle: number; flood:
     if (!run.stall) continue;
     console.log(
       `${run.rate.label}: the terminal stopped reading for ${run.rate.stallSecs} s from 0.5 s into the flood ` +
-        `(tmux server stopped, pty buffer filled with ${run.stall.fillBytes} NUL bytes, not counted above); bwtop's main thread then waited in: ` +
+        `(tmux server stopped, pty buffer filled with ${run.stall.fillBytes} NUL bytes, not counted above); ` + `bwtop's main thread then waited in: ` +
         `${run.stall.kernelWait || 'unknown'}`,
     );
   }
