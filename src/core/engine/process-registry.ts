@@ -6,6 +6,8 @@ import type { ProcSource } from '../proc/types.js';
 import { ProcessEntry, netnsInode, processKey } from './process-entry.js';
 
 export const PROCESS_LINGER_MS = 10_000;
+/** Candidate pids a program entry lists, the latest kept. */
+const MAX_PROGRAM_PIDS = 64;
 
 export class ProcessRegistry {
   readonly all = new Map<string, ProcessEntry>();
@@ -74,7 +76,10 @@ export class ProcessRegistry {
       entry.unit = first.unit;
       this.all.set(key, entry);
     }
-    for (const m of members) if (!entry.pids!.includes(m.pid)) entry.pids!.push(m.pid);
+    const pids = entry.pids!;
+    for (const m of members) if (!pids.includes(m.pid)) pids.push(m.pid);
+    // A program that runs all day (a cron job every second) keeps its row: keep its latest pids.
+    if (pids.length > MAX_PROGRAM_PIDS) pids.splice(0, pids.length - MAX_PROGRAM_PIDS);
     entry.exitedAtMs = 0;
     return entry;
   }
