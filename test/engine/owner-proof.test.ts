@@ -136,3 +136,21 @@ test('the one young process that fits gets the flow, with its name', () => {
   assert.equal(f.owner?.pid, 9001);
   assert.equal(f.owner?.name, 'cli4');
 });
+
+test("a socket still in the tables whose young holder already exited: the process seen holding it", () => {
+  // cli4's socket 45714 ('tcp 127.0.0.1:57264 127.0.0.1:7001') is in the copy's tables; here its
+  // holder is a young 9001 that was read holding it, then exited before the flow was resolved.
+  const proc = procWith({ 9001: { as: 6797 }, 6797: { as: 424242 } }, { 9001: [45714], 6797: [] });
+  const { resolver, table } = setup(proc);
+  resolver.owners.census.born(9001, 1, T - 50);
+  resolver.owners.scanPid(9001, T + 1);
+  resolver.owners.census.tie(45714, 'tcp 127.0.0.1 57264 127.0.0.1 7001', T + 1);
+  resolver.owners.census.exited(9001, T + 6);
+  resolver.owners.pidGone(9001);
+  const f = outgoing(table, 57264, 7001);
+  resolver.enqueue(f);
+  drain(resolver);
+  assert.equal(f.inode, 45714);
+  assert.equal(f.owner?.pid, 9001);
+  assert.equal(f.owner?.name, 'cli4');
+});

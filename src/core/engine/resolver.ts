@@ -220,6 +220,16 @@ export class Resolver {
       // An accepted socket its server has already closed is held by nobody: the listener's
       // process accepted it.
       if (pid === undefined) pid = this.listenerOwner(f);
+      if (pid === undefined && f.initiated) {
+        // Its socket is known but its holder already exited (a look-up caught the socket): the
+        // young process seen holding that very inode, or the one that fits.
+        const owner = this.closedSocketOwner(f, scannedNow, nowMs);
+        if (owner !== undefined) {
+          if (owner === null) this.giveUp(f);
+          else this.attach(f, owner);
+          continue;
+        }
+      }
       const proc = pid === undefined ? null : this.registry.byPid(pid, nowMs);
       if (proc) {
         this.registry.refresh(proc);
