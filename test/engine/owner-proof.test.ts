@@ -140,13 +140,15 @@ test('the one young process that fits gets the flow, with its name', () => {
 test("a socket still in the tables whose young holder already exited: the process seen holding it", () => {
   // cli4's socket 45714 ('tcp 127.0.0.1:57264 127.0.0.1:7001') is in the copy's tables; here its
   // holder is a young 9001 that was read holding it, then exited before the flow was resolved.
-  const proc = procWith({ 9001: { as: 6797 }, 6797: { as: 424242 } }, { 9001: [45714], 6797: [] });
+  const inodes: Record<number, number[]> = { 9001: [45714], 6797: [] };
+  const proc = procWith({ 9001: { as: 6797 }, 6797: { as: 424242 } }, inodes);
   const { resolver, table } = setup(proc);
   resolver.owners.census.born(9001, 1, T - 50);
   resolver.owners.scanPid(9001, T + 1);
   resolver.owners.census.tie(45714, 'tcp 127.0.0.1 57264 127.0.0.1 7001', T + 1);
   resolver.owners.census.exited(9001, T + 6);
   resolver.owners.pidGone(9001);
+  delete inodes[9001]; // gone: no fd directory any more
   const f = outgoing(table, 57264, 7001);
   resolver.enqueue(f);
   drain(resolver);
