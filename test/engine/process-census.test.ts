@@ -4,7 +4,7 @@
 // before its SYN, exiting 5-10 ms after; `sleep 1` children inheriting their shell's socket).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ProcessCensus, tieKey } from '../../src/core/engine/process-census.js';
+import { FIRST_SIGHT_MS, ProcessCensus, tieKey } from '../../src/core/engine/process-census.js';
 
 const T = 1_000_000; // the flow's first packet
 const KEY = 'tcp 127.0.0.1 41000 127.0.0.1 8080';
@@ -81,13 +81,29 @@ test('a socket the tables tied to this flow proves its holder; one tied elsewher
   for (const pid of [210, 211, 212]) c.exited(pid, T + 7);
   const { proven, fitting } = c.candidates(T, KEY, PORT_KEY, never);
   assert.deepEqual([...proven], [210]);
-  assert.deepEqual([...fitting], [212]);
+  assert.deepEqual([...fitting], [], 'the flow\'s own socket is known: only its holder counts');
+  // A flow whose socket was never tied: 210 and 211 are ruled out (tied elsewhere), 212 fits.
+  const other = c.candidates(T, 'tcp 127.0.0.1 41002 127.0.0.1 8080', tieKey('', 'tcp', 0, 41002), never);
+  assert.deepEqual([...other.proven], []);
+  assert.deepEqual([...other.fitting], [212]);
   // An unconnected UDP socket on the flow's local port proves its holder too.
   const u = census();
   u.born(220, 100, T - 10);
   u.record(220, [9700], T + 1, nothingInherited);
   u.tie(9700, tieKey('udp 0.0.0.0 5353 0.0.0.0 0', 'udp', 0, 5353), T + 1);
   assert.deepEqual([...u.candidates(T, 'udp 127.0.0.1 5353 127.0.0.53 53', tieKey('', 'udp', 0, 5353), never).proven], [220]);
+});
+
+test('a socket first seen long after the flow began is not taken for its socket', () => {
+  const c = census();
+  c.born(250, 100, T - 500); // a young server accepting and closing its own clients' connections
+  c.record(250, [9900], T + FIRST_SIGHT_MS + 5, nothingInherited);
+  c.exited(250, T + 40);
+  assert.equal(c.candidates(T, KEY, PORT_KEY, never).fitting.size, 0);
+  c.born(251, 100, T - 500);
+  c.record(251, [9901], T + FIRST_SIGHT_MS - 1, nothingInherited);
+  c.exited(251, T + 40);
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never).fitting], [251]);
 });
 
 test('several that fit are all reported: the caller decides (program entry or unknown)', () => {

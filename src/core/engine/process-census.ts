@@ -13,6 +13,8 @@ export const YOUNG_MS = 2000;
 const REMEMBER_MS = 10_000;
 /** Packet timestamps and the caller's clock may differ by this much. */
 const SKEW_MS = 2;
+/** How soon after a flow's first packet an unexplained socket must have been seen to count for it. */
+export const FIRST_SIGHT_MS = 10;
 /** Sightings kept per process: enough for any short-lived client, bounded for a busy one. */
 const MAX_GAINED = 64;
 
@@ -50,6 +52,8 @@ export class ProcessCensus {
   private readonly nonInet = new Set<number>();
   /** Inet socket inodes the tables tied to a conversation (join key), remembered a while. */
   private readonly keyOf = new Map<number, { key: string; atMs: number }>();
+  /** The other way: the inode the tables last tied to a conversation. */
+  private readonly inodeOf = new Map<string, number>();
 
   /** A process that existed before following began (or is otherwise not young). */
   markOld(pid: number): void {
@@ -153,6 +157,7 @@ export class ProcessCensus {
   /** The tables tie this inode to a conversation (called for young processes' sockets). */
   tie(inode: number, key: string, nowMs: number): void {
     this.keyOf.set(inode, { key, atMs: nowMs });
+    this.inodeOf.set(key, inode);
   }
 
   /** Inodes followed processes gained that the tables have not tied to a conversation yet. */
@@ -164,7 +169,9 @@ export class ProcessCensus {
    * Young processes that may own a flow whose socket is gone: alive when it began, seen holding
    * a socket of their own at or after that moment. `key` is the flow's join key and `portKey` its
    * unconnected-socket key (tieKey below): a socket the tables tied to either proves its holder;
-   * one tied to another conversation rules its holder out.
+   * one tied to another conversation rules its holder out. When the flow's own socket is known,
+   * only its holders count. An unexplained socket counts only if it was first seen near the flow's
+   * first packet (the flow's socket existed then, and the opening sent bwtop to look at once).
    */
   candidates(flowStartMs: number, key: string, portKey: string, stillHeld: (pid: number, inode: number) => boolean): Candidates {
     const proven = new Set<number>();
@@ -177,10 +184,11 @@ export class ProcessCensus {
           proven.add(pid);
           break;
         }
-        if (tied || g.lastMs < flowStartMs - SKEW_MS) continue;
+        if (tied || g.lastMs < flowStartMs - SKEW_MS || g.firstMs > flowStartMs + FIRST_SIGHT_MS) continue;
         if (life.exitMs !== Infinity || !stillHeld(pid, ino)) fitting.add(pid);
       }
     }
+    if (this.inodeOf.has(key)) fitting.clear();
     return { proven, fitting };
   }
 
@@ -192,7 +200,11 @@ export class ProcessCensus {
         if (life.exitMs === Infinity) this.old.add(pid);
       }
     }
-    for (const [ino, t] of this.keyOf) if (nowMs - t.atMs > REMEMBER_MS) this.keyOf.delete(ino);
+    for (const [ino, t] of this.keyOf) {
+      if (nowMs - t.atMs <= REMEMBER_MS) continue;
+      this.keyOf.delete(ino);
+      if (this.inodeOf.get(t.key) === ino) this.inodeOf.delete(t.key);
+    }
     if (this.nonInet.size > 65536) this.nonInet.clear();
     if (this.old.size > 1 << 20) this.old.clear();
   }
