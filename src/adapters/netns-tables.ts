@@ -3,8 +3,7 @@
 // and go while this reads: a process that exits or moves is passed over for the next one.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { groupNamespaces, netnsLinkInode, type NamespaceGroup } from '../core/connections/namespaces.js';
-
-export type TableName = 'tcp' | 'tcp6' | 'udp' | 'udp6';
+import type { TableName } from '../core/proc/types.js';
 
 export interface NamespaceDiscovery {
   /** bwtop's own namespace inode, null when unknown (a procfs copy without ns/ links). */

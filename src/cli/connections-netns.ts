@@ -1,11 +1,11 @@
 // `bwtop connections` beyond bwtop's own network namespace: every other namespace's sockets,
 // read from /proc/<a process in it>/net/*, each row tagged with its namespace and container.
 import { PlacementReader } from '../adapters/placement.js';
-import { discoverNamespaces, readNamespaceTable, type TableName } from '../adapters/netns-tables.js';
+import { discoverNamespaces, readNamespaceTable } from '../adapters/netns-tables.js';
 import type { ListingSink } from '../core/connections/listing.js';
 import type { NamespaceGroup } from '../core/connections/namespaces.js';
 import { forEachNetRow } from '../core/proc/netTable.js';
-import type { SocketEntry, SockProto } from '../core/proc/types.js';
+import type { SocketEntry, SocketTable } from '../core/proc/types.js';
 
 /** Processes of a namespace asked for its name before giving up (each costs a cgroup read). */
 const NAME_TRIES = 4;
@@ -16,7 +16,7 @@ export interface NamespaceListing {
   /** Container of a holder process (runtime containers only), remembered per pid. */
   containerOf: (pid: number) => string | null;
   /** Lists every other namespace's selected tables into `sink`; returns how many were listed. */
-  listOthers(tables: ReadonlyArray<{ name: TableName; proto: SockProto; family: 4 | 6 }>, visit: (row: SocketEntry) => void, sink: ListingSink): number;
+  listOthers(tables: readonly SocketTable[], visit: (row: SocketEntry) => void, sink: ListingSink): number;
   /** Namespace links other users' processes refused (owners and namespaces may be missing). */
   refused: number;
 }

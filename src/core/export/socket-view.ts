@@ -2,8 +2,8 @@
 // last table reads, and who holds each socket. The live driver hands one to the sink once the
 // capture is open, so the page answers from memory instead of re-reading /proc per request.
 import type { Engine } from '../engine/engine.js';
-import { tableOf, type TableName } from '../engine/socket-index.js';
-import type { ProcSource, ProcessInfo, SocketEntry } from '../proc/types.js';
+import { ALL_TABLES, tableOf } from '../engine/socket-index.js';
+import type { ProcSource, ProcessInfo, SocketEntry, TableName } from '../proc/types.js';
 
 export interface SocketView {
   /** Every socket row of the current tables that carries an inode, tcp, tcp6, udp, udp6 in turn. */
@@ -14,7 +14,6 @@ export interface SocketView {
   process(pid: number): ProcessInfo | null;
 }
 
-const TABLE_ORDER: readonly TableName[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 /** A process's details are read at most this often (a page of 10,000 sockets may name 1,000). */
 const PROCESS_RECHECK_MS = 1000;
 const CACHE_MAX = 65536;
@@ -25,9 +24,9 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
   const cache = new Map<number, { info: ProcessInfo | null; checkedMs: number }>();
   return {
     entries() {
-      const byTable = new Map<TableName, SocketEntry[]>(TABLE_ORDER.map((t) => [t, []]));
+      const byTable = new Map<TableName, SocketEntry[]>(ALL_TABLES.map((t) => [t, []]));
       for (const e of engine.resolver.tables.entries()) byTable.get(tableOf(e))!.push(e);
-      return TABLE_ORDER.flatMap((t) => byTable.get(t)!);
+      return ALL_TABLES.flatMap((t) => byTable.get(t)!);
     },
     holders(inode) {
       // Every holder (a pre-fork server's listener lists all its processes), as `connections` does.
