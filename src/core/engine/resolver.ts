@@ -10,11 +10,13 @@
 // survived a full fd scan started after its first packet without an owner showing up.
 import type { ProcSource, SocketEntry } from '../proc/types.js';
 import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
-import { flowKey, flowProtoName, flowTables } from './flow-text.js';
+import { flowProtoName, flowTables } from './flow-text.js';
 import { OwnerFinder } from './owner-finder.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { tieKey } from './process-census.js';
+import { vanishedSocketOwner } from './vanished-owner.js';
+import { flowSocket, flowState } from './flow-socket.js';
 import { ALL_TABLES, SocketTables, exactKey, joinAddr, type TableName } from './socket-index.js';
 import { PROTO_TCP } from '../packet.js';
 
@@ -40,7 +42,7 @@ export class Resolver {
 
   constructor(
     proc: ProcSource,
-    private readonly registry: ProcessRegistry,
+    readonly registry: ProcessRegistry,
     readTables: TableReader,
   ) {
     this.owners = new OwnerFinder(proc);
@@ -150,32 +152,9 @@ export class Resolver {
     return [...names];
   }
 
-  /** The socket a flow belongs to in the current tables, or null. */
-  socketOf(f: Flow): SocketEntry | null {
-    const names = flowTables(f);
-    const e = this.tables.find(names, flowKey(f));
-    if (e && e.inode !== 0) return e;
-    const b = this.tables.findBound(names, flowProtoName(f), f.family, f.localAddrText, f.lport);
-    // A TCP flow falls back only to a listener: its process owns the accepted socket.
-    if (b && b.entry.inode !== 0 && (f.proto !== PROTO_TCP || b.entry.state === 'LISTEN')) return b.entry;
-    return e ?? null;
-  }
-
-  /**
-   * The flow's connection state: its own row's (TIME_WAIT rows have no inode but still tell the
-   * truth), the bound socket's for UDP, and never a TCP listener's, which only names the owner.
-   */
+  /** The flow's connection state (see flow-socket.ts). */
   stateOf(f: Flow): string {
-    const names = flowTables(f);
-    // The conversation's own row tells its state, whichever socket now has the 4-tuple.
-    const e = this.tables.find(names, flowKey(f));
-    if (e) return e.state;
-    if (f.proto !== PROTO_TCP) {
-      const b = this.tables.findBound(names, 'udp', f.family, f.localAddrText, f.lport);
-      if (b && b.entry.inode === f.inode) return b.entry.state;
-    }
-    // Gone from tables that were read after its owner was found: closed.
-    return f.inode && f.status === FLOW_RESOLVED ? 'CLOSED' : f.state;
+    return flowState(this.tables, f);
   }
 
   /**
@@ -191,13 +170,13 @@ export class Resolver {
     for (const f of this.pending) {
       if (f.status !== FLOW_PENDING) continue;
       const since = this.queuedAt.get(f)!;
-      const entry = this.socketOf(f);
+      const entry = flowSocket(this.tables, f);
       if (!entry || entry.inode === 0) {
         // A table read after it was queued, or an exact look-up that found nothing, missed it.
         const tableMiss = this.tables.readGeneration(flowTables(f)) > since.gen;
         const readSince = tableMiss || f.misses > 0;
         // Only for conversations this host opened: an accepted one belongs to its listener.
-        const owner = readSince && f.initiated ? this.closedSocketOwner(f, scannedNow, nowMs) : undefined;
+        const owner = readSince && f.initiated ? vanishedSocketOwner(this, f, scannedNow, nowMs) : undefined;
         if (owner !== undefined) {
           if (entry) f.state = entry.state;
           if (owner === null) this.giveUp(f);
@@ -223,7 +202,7 @@ export class Resolver {
       if (pid === undefined && f.initiated) {
         // Its socket is known but its holder already exited (a look-up caught the socket): the
         // young process seen holding that very inode, or the one that fits.
-        const owner = this.closedSocketOwner(f, scannedNow, nowMs);
+        const owner = vanishedSocketOwner(this, f, scannedNow, nowMs);
         if (owner !== undefined) {
           if (owner === null) this.giveUp(f);
           else this.attach(f, owner);
@@ -257,44 +236,6 @@ export class Resolver {
     if (f.proto !== PROTO_TCP) return undefined;
     const l = this.tables.findBound(flowTables(f), 'tcp', f.family, f.localAddrText, f.lport);
     return l && l.entry.state === 'LISTEN' ? this.owners.lookup(l.entry.inode) : undefined;
-  }
-
-  /**
-   * A flow whose socket is already gone from the tables: the young process that held exactly
-   * its socket, else the one that fits (process-census.ts); several that all run one program
-   * give the program entry. undefined: nobody fits (yet); null: the evidence does not decide.
-   */
-  private closedSocketOwner(f: Flow, scanned: Set<number>, nowMs: number): ProcessEntry | null | undefined {
-    const key = flowKey(f);
-    const { proven, fitting } = this.owners.census.candidates(
-      f.firstSeenMs,
-      key,
-      tieKey('', flowProtoName(f), 0, f.lport),
-      (pid, inode) => {
-        if (!scanned.has(pid)) {
-          scanned.add(pid);
-          this.owners.scanPid(pid, nowMs);
-        }
-        return this.owners.holds(pid, inode);
-      },
-    );
-    const pids = proven.size > 0 ? proven : fitting;
-    // On loopback the other end is local too: the server this flow talks to also accepted (and
-    // closed) a socket just then, but it is the peer, not the owner.
-    if (f.proto === PROTO_TCP && proven.size === 0) {
-      const peer = this.tables.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
-      if (peer && peer.entry.state === 'LISTEN') for (const p of this.owners.holdersOf(peer.entry.inode)) pids.delete(p);
-    }
-    if (pids.size === 0) return undefined;
-    const members: ProcessEntry[] = [];
-    for (const pid of pids) {
-      const e = this.registry.lastOf(pid);
-      if (!e) return null; // never named: its bytes cannot go to a row
-      members.push(e);
-    }
-    if (members.length === 1) return members[0]!;
-    const program = members[0]!.programKey;
-    return members.every((m) => m.programKey === program) ? this.registry.program(members) : null;
   }
 
   /** Likely owners first: the listener's process, then the newest processes. */

@@ -1,0 +1,46 @@
+// The owner of a flow whose socket vanished before a table read could tie it to a holder: the
+// young process seen holding exactly its socket, else the one that fits (process-census.ts);
+// several that all run one program give the program entry.
+import { PROTO_TCP } from '../packet.js';
+import type { Flow } from './flow.js';
+import { flowKey, flowProtoName, flowTables } from './flow-text.js';
+import type { OwnerFinder } from './owner-finder.js';
+import { tieKey } from './process-census.js';
+import type { ProcessEntry } from './process-entry.js';
+import type { ProcessRegistry } from './process-registry.js';
+import type { SocketTables } from './socket-index.js';
+
+export interface VanishedContext {
+  readonly owners: OwnerFinder;
+  readonly tables: SocketTables;
+  readonly registry: ProcessRegistry;
+}
+
+/** undefined: nobody fits (yet); null: the evidence does not decide. */
+export function vanishedSocketOwner(c: VanishedContext, f: Flow, scanned: Set<number>, nowMs: number): ProcessEntry | null | undefined {
+  const key = flowKey(f);
+  const { proven, fitting } = c.owners.census.candidates(f.firstSeenMs, key, tieKey('', flowProtoName(f), 0, f.lport), (pid, inode) => {
+    if (!scanned.has(pid)) {
+      scanned.add(pid);
+      c.owners.scanPid(pid, nowMs);
+    }
+    return c.owners.holds(pid, inode);
+  });
+  const pids = proven.size > 0 ? proven : fitting;
+  // On loopback the other end is local too: the server this flow talks to also accepted (and
+  // closed) a socket just then, but it is the peer, not the owner.
+  if (f.proto === PROTO_TCP && proven.size === 0) {
+    const peer = c.tables.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
+    if (peer && peer.entry.state === 'LISTEN') for (const p of c.owners.holdersOf(peer.entry.inode)) pids.delete(p);
+  }
+  if (pids.size === 0) return undefined;
+  const members: ProcessEntry[] = [];
+  for (const pid of pids) {
+    const e = c.registry.lastOf(pid);
+    if (!e) return null; // never named: its bytes cannot go to a row
+    members.push(e);
+  }
+  if (members.length === 1) return members[0]!;
+  const program = members[0]!.programKey;
+  return members.every((m) => m.programKey === program) ? c.registry.program(members) : null;
+}
