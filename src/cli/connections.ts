@@ -73,10 +73,11 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   // Other namespaces' tables are readable through their processes, which only root may look into.
   const spaces = namespaceListing(root, pids, o.netns === 'all' && io.isRoot);
   // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
-  // one-shot command's cost, and monitoring agents ask for --json.
+  // one-shot command's cost, and monitoring agents ask for --json. Without a UTF-8 locale non-ASCII
+  // names print as '?'.
   const sink = o.json
     ? new JsonListing(lookup, spaces.containerOf)
-    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env), spaces.containerOf); // else non-ASCII names print as '?'
+    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env), spaces.containerOf);
   sink.namespace({ inode: spaces.own, container: null, foreign: false });
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;

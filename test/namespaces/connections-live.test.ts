@@ -33,7 +33,8 @@ function connections(...args: string[]): Sock[] {
 
 const inode = (pid: number | 'self') => Number(/\d+/.exec(readlinkSync(`/proc/${pid}/ns/net`))![0]);
 
-const SERVER = `const s = require('net').createServer((c) => c.on('data', () => {})).listen(7411, '10.78.0.1', () => console.log('ready'));`;
+const SERVER =
+  "const s = require('net').createServer((c) => c.on('data', () => {}));" + " s.listen(7411, '10.78.0.1', () => console.log('ready'));";
 const CLIENT = `const c = require('net').connect(7411, '10.78.0.1', () => console.log('ready'));`;
 
 test('connections lists the sockets of every namespace, named by `ip netns`', { skip: SKIP, timeout: 60_000 }, async (t) => {
@@ -81,7 +82,10 @@ test('connections lists the sockets of every namespace, named by `ip netns`', { 
     return;
   }
   assert.equal(asNobody.status, 0, asNobody.stderr);
-  assert.match(asNobody.stderr, /^bwtop: not running as root, so only the sockets of its own network namespace are listed \(no containers\)[^\n]*; run it as root to see everything\n$/);
+  assert.match(asNobody.stderr, new RegExp(
+      String.raw`^bwtop: not running as root, so only the sockets of its own network namespace are listed \(no containers\)` +
+        String.raw`[^\n]*; run it as root to see everything\n$`,
+    ));
   const seen = JSON.parse(asNobody.stdout) as Sock[];
   assert.equal(seen.filter((s) => s.local.startsWith('10.78.0.')).length, 0);
   assert.ok(seen.every((s) => s.netns === inode('self')));
