@@ -54,7 +54,8 @@ export class CaptureFile {
     if (this.linkType < 0) {
       this.close();
       throw new Error(
-        `Cannot decode capture file ${path}: its link layer (${this.linkTypeName}) is not Ethernet, Linux cooked, ` + `raw IP or BSD loopback; record it on such an interface (tcpdump -i any works everywhere).`,
+        `Cannot decode capture file ${path}: its link layer (${this.linkTypeName}) is not Ethernet, Linux cooked, ` +
+          `raw IP or BSD loopback; record it on such an interface (tcpdump -i any works everywhere).`,
       );
     }
   }
@@ -75,7 +76,8 @@ export class CaptureFile {
     if (this.failure !== undefined) throw this.failure;
     if (status === -1) {
       throw new Error(
-        `Capture file ${this.path} is truncated or corrupt after ${this.delivered} packets; ` + `the packets before that point were read, record the capture again for the rest.`,
+        `Capture file ${this.path} is truncated or corrupt after ${this.delivered} packets; ` +
+          `the packets before that point were read, record the capture again for the rest.`,
       );
     }
     return { packets: this.delivered, stopped: this.stopped };
@@ -118,11 +120,7 @@ export function openCaptureFile(path: string, options?: CaptureFileOptions): Cap
 }
 
 /** Reads a whole capture file, calling onPacket for each packet in order. */
-export function readCaptureFile(
-  path: string,
-  onPacket: CapturedPacketHandler,
-  options?: CaptureFileOptions,
-): CaptureReadResult {
+export function readCaptureFile(path: string, onPacket: CapturedPacketHandler, options?: CaptureFileOptions): CaptureReadResult {
   return new CaptureFile(path, options).read(onPacket);
 }
 

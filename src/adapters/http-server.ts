@@ -24,11 +24,15 @@ export interface HttpServer {
 /** One sentence for an error of listen(), or null when it is not a listen problem. */
 export function listenErrorSentence(where: string, err: NodeJS.ErrnoException): string {
   const why =
-    err.code === 'EADDRINUSE' ? 'the port is in use by another program'
-    : err.code === 'EADDRNOTAVAIL' ? 'that address is not one of this host\'s'
-    : err.code === 'EACCES' ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
-    : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'that host name does not resolve'
-    : err.message;
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use by another program'
+      : err.code === 'EADDRNOTAVAIL'
+        ? "that address is not one of this host's"
+        : err.code === 'EACCES'
+          ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
+          : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+            ? 'that host name does not resolve'
+            : err.message;
   return `cannot listen on ${where}: ${why}; choose another address or port with --listen`;
 }
 
@@ -64,9 +68,12 @@ async function answer(routes: ReadonlyMap<string, Route>, req: IncomingMessage, 
 
 /** Listens on host:port; rejects with listenErrorSentence's sentence as an Error. */
 export async function startHttpServer(host: string, port: number, routes: ReadonlyMap<string, Route>): Promise<HttpServer> {
-  const server: Server = createServer({ requestTimeout: REQUEST_MS, headersTimeout: HEADERS_MS, keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
-    void answer(routes, req, res);
-  });
+  const server: Server = createServer(
+    { requestTimeout: REQUEST_MS, headersTimeout: HEADERS_MS, keepAliveTimeout: KEEP_ALIVE_MS },
+    (req, res) => {
+      void answer(routes, req, res);
+    },
+  );
   server.maxHeadersCount = 64;
   const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   await new Promise<void>((resolve, reject) => {

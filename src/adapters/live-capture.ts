@@ -44,7 +44,13 @@ export interface CaptureShape {
   immediate: boolean;
 }
 
-export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback = false, shape?: CaptureShape): LiveCapture {
+export function openLive(
+  name: string,
+  vlanCapable: boolean,
+  onPacket: (cap: LiveCapture) => void,
+  loopback = false,
+  shape?: CaptureShape,
+): LiveCapture {
   const session: NativeSession = new (pcapBinding().PcapSession)();
   const buf = Buffer.alloc(SNAP_LENGTH);
   const header = Buffer.alloc(16);
@@ -75,8 +81,16 @@ export function openLive(name: string, vlanCapable: boolean, onPacket: (cap: Liv
   };
   const ready = (): void => onPacket(cap);
   (cap as { linkTypeName: string }).linkTypeName = session.open_live(
-    name, shape?.filter ?? bpfFilter(vlanCapable), shape?.bufferBytes ?? BUFFER_BYTES, SNAP_LENGTH, '', ready, false,
-    shape?.immediate ? 0 : DELIVERY_TIMEOUT_MS, ignoreWarning, false,
+    name,
+    shape?.filter ?? bpfFilter(vlanCapable),
+    shape?.bufferBytes ?? BUFFER_BYTES,
+    SNAP_LENGTH,
+    '',
+    ready,
+    false,
+    shape?.immediate ? 0 : DELIVERY_TIMEOUT_MS,
+    ignoreWarning,
+    false,
   );
   session.read_callback = () => {
     if (!closed) session.dispatch(buf, header);
@@ -93,7 +107,10 @@ function ignoreWarning(): void {}
 export function captureErrorSentence(name: string, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   if (/permission|not permitted|Operation not permitted/i.test(msg)) {
-    return `cannot capture on ${name}: permission denied; run bwtop as root (sudo bwtop) ` + `or grant the capabilities listed under "Privileges" in the README`;
+    return (
+      `cannot capture on ${name}: permission denied; run bwtop as root (sudo bwtop) ` +
+      `or grant the capabilities listed under "Privileges" in the README`
+    );
   }
   if (/No such device|doesn't exist|not exist/i.test(msg)) {
     return `cannot capture on ${name}: no such interface; list interfaces with "ip -br link" and pass one with -i`;

@@ -23,7 +23,8 @@ const ACK_TIMEOUT_MS = 2000;
 
 function refusedEvents(why: string): Error {
   return new Error(
-    `cannot subscribe to the kernel's process events: ${why}; ` + `run bwtop as root in the host's namespaces (without them it falls back to polling /proc)`,
+    `cannot subscribe to the kernel's process events: ${why}; ` +
+      `run bwtop as root in the host's namespaces (without them it falls back to polling /proc)`,
   );
 }
 
@@ -43,7 +44,8 @@ function outsideInitialNamespaces(): string | null {
       continue; // no /proc: let the kernel decide
     }
     sawProc = true;
-    if (link !== INIT_NS[kind]) return `this process is not in the initial ${kind} namespace (it is in ${link}), and the kernel sends them only there`;
+    if (link !== INIT_NS[kind])
+      return `this process is not in the initial ${kind} namespace (it is in ${link}), and the kernel sends them only there`;
   }
   if (sawProc && !existsSync('/proc/self/net/connector')) {
     return 'this process is not in the initial network namespace (no /proc/net/connector here), and the kernel sends them only there';

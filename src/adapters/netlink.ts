@@ -34,7 +34,8 @@ export interface SockDiag {
 /** The one-sentence error for a refused sock_diag (also what callers that fall back print). */
 export function refusedSockDiag(why: string): Error {
   return new Error(
-    `cannot read the socket tables over netlink (sock_diag): ${why}; ` + `reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)`,
+    `cannot read the socket tables over netlink (sock_diag): ${why}; ` +
+      `reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)`,
   );
 }
 

@@ -3,10 +3,30 @@
 import { createRequire } from 'node:module';
 
 export interface NativeSession {
-  open_live(device: string, filter: string, bufferSize: number, snapLen: number, outfile: string,
-    onPacket: () => void, monitor: boolean, timeoutMs: number, warn: (msg: string) => void, promisc: boolean): string;
-  open_offline(path: string, filter: string, bufferSize: number, snapLen: number, outfile: string,
-    onPacket: () => void, monitor: boolean, timeoutMs: number, warn: (msg: string) => void, promisc: boolean): string;
+  open_live(
+    device: string,
+    filter: string,
+    bufferSize: number,
+    snapLen: number,
+    outfile: string,
+    onPacket: () => void,
+    monitor: boolean,
+    timeoutMs: number,
+    warn: (msg: string) => void,
+    promisc: boolean,
+  ): string;
+  open_offline(
+    path: string,
+    filter: string,
+    bufferSize: number,
+    snapLen: number,
+    outfile: string,
+    onPacket: () => void,
+    monitor: boolean,
+    timeoutMs: number,
+    warn: (msg: string) => void,
+    promisc: boolean,
+  ): string;
   dispatch(buf: Buffer, header: Buffer): number;
   start_polling(): void;
   stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };

@@ -2,17 +2,7 @@
 // synchronous; a process may exit at any moment between two reads, so "gone" and "not allowed"
 // errors become null instead of exceptions.
 import { createRequire } from 'node:module';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  readlinkSync,
-  unlinkSync,
-} from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
   parseCmdline,

@@ -7,8 +7,8 @@ import { SOCKET_TABLES, type SocketEntry, type TableName } from '../core/proc/ty
 
 export async function readSocketTablesAsync(procRoot: string, names: readonly TableName[]): Promise<SocketEntry[]> {
   const texts = await Promise.all(
-    names.map((n) =>
-      readFile(`${procRoot}/net/${n}`, 'latin1').catch(() => null), // no IPv6, or a trimmed copy
+    names.map(
+      (n) => readFile(`${procRoot}/net/${n}`, 'latin1').catch(() => null), // no IPv6, or a trimmed copy
     ),
   );
   const out: SocketEntry[] = [];

@@ -25,13 +25,17 @@ export interface LiveOptions {
 // Options every live mode (screen, --json, export) reads packets and /proc with.
 const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
   interface: {
-    short: 'i', value: 'NAME', multiple: true, needs: 'an interface name, e.g. -i eth0',
+    short: 'i',
+    value: 'NAME',
+    multiple: true,
+    needs: 'an interface name, e.g. -i eth0',
     help: 'capture on NAME (repeatable; default: every interface that is up)',
   },
   delay: { short: 'd', value: 'SECONDS', needs: 'seconds, e.g. -d 0.5', help: 'refresh interval (default 1; fractions allowed)' },
   count: { value: 'N', needs: 'a number of refreshes, e.g. --count 5', help: 'exit after N refreshes' },
   replay: {
-    value: 'FILE', needs: 'a capture file, e.g. --replay capture.pcap',
+    value: 'FILE',
+    needs: 'a capture file, e.g. --replay capture.pcap',
     help:
       'read packets from a pcap/pcapng file instead of capturing live\n' +
       '(packet time is the clock; every interval is printed, then exit)',
@@ -82,7 +86,9 @@ Default: TCP sockets in LISTEN or ESTABLISHED, and every UDP socket.
     json: { help: 'print a JSON array, one object per socket' },
     all: { short: 'a', help: 'sockets in every state' },
     state: {
-      value: 'LIST', multiple: true, needs: 'a comma-separated list of states, e.g. --state LISTEN,ESTABLISHED',
+      value: 'LIST',
+      multiple: true,
+      needs: 'a comma-separated list of states, e.g. --state LISTEN,ESTABLISHED',
       help:
         'only these states, comma-separated: LISTEN, ESTABLISHED (ESTAB),\n' +
         'SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,\n' +
@@ -93,11 +99,14 @@ Default: TCP sockets in LISTEN or ESTABLISHED, and every UDP socket.
     ipv4: { short: '4', help: 'IPv4 sockets only' },
     ipv6: { short: '6', help: 'IPv6 sockets only' },
     pid: {
-      value: 'LIST', multiple: true, needs: 'a process id, e.g. --pid 812',
+      value: 'LIST',
+      multiple: true,
+      needs: 'a process id, e.g. --pid 812',
       help: 'only sockets held by these pids (comma-separated)',
     },
     netns: {
-      value: 'WHICH', needs: 'self or all, e.g. --netns self',
+      value: 'WHICH',
+      needs: 'self or all, e.g. --netns self',
       help: "self: only bwtop's own network namespace; all (default): every\nnamespace, containers too (needs root)",
     },
     'proc-root': CAPTURE_OPTIONS['proc-root']!,
@@ -126,10 +135,18 @@ function positive(text: string, what: string, example: string): number {
 
 function liveValues(p: ParsedOptions): LiveOptions {
   const o: LiveOptions = {
-    interfaces: p.all('interface'), delayMs: 1000, count: 0, replay: p.last('replay') ?? null,
-    procRoot: p.last('proc-root') ?? '/proc', json: p.has('json'), allConnections: p.has('all-connections'),
-    help: p.has('help'), version: p.has('version'), listen: p.last('listen') ?? null,
-    mouse: !p.has('no-mouse'), config: !p.has('no-config'),
+    interfaces: p.all('interface'),
+    delayMs: 1000,
+    count: 0,
+    replay: p.last('replay') ?? null,
+    procRoot: p.last('proc-root') ?? '/proc',
+    json: p.has('json'),
+    allConnections: p.has('all-connections'),
+    help: p.has('help'),
+    version: p.has('version'),
+    listen: p.last('listen') ?? null,
+    mouse: !p.has('no-mouse'),
+    config: !p.has('no-config'),
   };
   const delay = p.last('delay');
   if (delay !== undefined) {

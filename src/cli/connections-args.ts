@@ -11,12 +11,23 @@ export const CONNECTIONS_HELP = helpText(CONNECTIONS_SPEC);
 export function parseConnectionsArgs(args: string[]): ConnectionsOptions {
   const p = parseOptions(CONNECTIONS_SPEC, args, COMMANDS);
   const words = {
-    help: p.has('help'), json: p.has('json'), all: p.has('all'), listening: p.has('listening'),
-    ipv4: p.has('ipv4'), ipv6: p.has('ipv6'), states: p.all('state'), protos: p.all('proto'), pids: p.all('pid'),
+    help: p.has('help'),
+    json: p.has('json'),
+    all: p.has('all'),
+    listening: p.has('listening'),
+    ipv4: p.has('ipv4'),
+    ipv6: p.has('ipv6'),
+    states: p.all('state'),
+    protos: p.all('proto'),
+    pids: p.all('pid'),
   };
   const procRoot = p.last('proc-root');
   const netns = p.last('netns');
-  const parsed = connectionsOptions({ ...words, ...(procRoot === undefined ? {} : { procRoot }), ...(netns === undefined ? {} : { netns }) });
+  const parsed = connectionsOptions({
+    ...words,
+    ...(procRoot === undefined ? {} : { procRoot }),
+    ...(netns === undefined ? {} : { netns }),
+  });
   if (!parsed.ok) throw new UserError(parsed.error);
   return parsed.options;
 }

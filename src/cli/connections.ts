@@ -62,7 +62,9 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   // The text tables, when they are read: a big one (kernel time, ~2.5 us a row) is copied by a
   // helper process while this one scans descriptors; a small one is cheaper to read here.
   const hint = viaNetlink ? null : socketCountHint(root);
-  const background = tables.map((t) => (hint !== null && hint[t.name] >= BACKGROUND_TABLE_MIN ? readNetTableInBackground(root, t.name) : null));
+  const background = tables.map((t) =>
+    hint !== null && hint[t.name] >= BACKGROUND_TABLE_MIN ? readNetTableInBackground(root, t.name) : null,
+  );
 
   const pids = src.listPids();
   if (pids === null) {
@@ -120,7 +122,9 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
       ownOnly && 'only the sockets of its own network namespace are listed (no containers)',
       ownersHidden && "the owners of other users' sockets are not shown",
     ].filter(Boolean);
-    io.stderr.write(`bwtop: not running as root, so ${missed.join(' and ')}; run it as root to see ${ownOnly ? 'everything' : 'every owner'}\n`);
+    io.stderr.write(
+      `bwtop: not running as root, so ${missed.join(' and ')}; run it as root to see ${ownOnly ? 'everything' : 'every owner'}\n`,
+    );
   }
   await write(io.stdout, sink.finish());
   return 0;

@@ -101,9 +101,22 @@ export class ExportMetrics {
       sent: new Counter({ name: `bwtop_${what}sent_bytes_total`, help: `IP bytes sent ${help}.`, labelNames, registers: [r] }),
       received: new Counter({ name: `bwtop_${what}received_bytes_total`, help: `IP bytes received ${help}.`, labelNames, registers: [r] }),
     });
-    this.program = new StartAtZero(pair('program_', 'by every process of the program since the exporter started; kept after they exit, removed after an hour idle', ['program', 'user', 'container']));
+    this.program = new StartAtZero(
+      pair('program_', 'by every process of the program since the exporter started; kept after they exit, removed after an hour idle', [
+        'program',
+        'user',
+        'container',
+      ]),
+    );
     this.process = perPid
-      ? new StartAtZero(pair('process_', 'by the process since the exporter started; removed five minutes after it exits', ['pid', 'program', 'user', 'container']))
+      ? new StartAtZero(
+          pair('process_', 'by the process since the exporter started; removed five minutes after it exits', [
+            'pid',
+            'program',
+            'user',
+            'container',
+          ]),
+        )
       : null;
     this.iface = new StartAtZero(pair('interface_', 'by this host through the captured interface', ['interface']));
     this.host = pair('', 'by this host (every captured local byte, whatever process)', []);
@@ -117,8 +130,10 @@ export class ExportMetrics {
     };
     this.pending = new Gauge({ name: 'bwtop_pending_bytes', help: 'Bytes still waiting for their owner to be found.', registers: [r] });
     new Gauge({
-      name: 'bwtop_build_info', help: 'bwtop version and Node.js version; always 1.',
-      labelNames: ['version', 'nodejs'], registers: [r],
+      name: 'bwtop_build_info',
+      help: 'bwtop version and Node.js version; always 1.',
+      labelNames: ['version', 'nodejs'],
+      registers: [r],
     }).set({ version, nodejs: process.version }, 1);
     collectDefaultMetrics({ register: r, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     subtractSampleInterval(r);

@@ -13,8 +13,11 @@ parameters: ?listening, ?state=LIST, ?proto=LIST, ?all, ?pid=LIST) over HTTP.
 
 export const EXPORT_OPTIONS: Record<string, OptionSpec> = {
   listen: {
-    value: 'HOST:PORT', needs: 'an address, e.g. --listen 127.0.0.1:9816',
-    help: `address to serve on (default ${DEFAULT_LISTEN}; [::1]:PORT for IPv6);` + `\n/connections shows command lines: keep it on a trusted address`,
+    value: 'HOST:PORT',
+    needs: 'an address, e.g. --listen 127.0.0.1:9816',
+    help:
+      `address to serve on (default ${DEFAULT_LISTEN}; [::1]:PORT for IPv6);` +
+      `\n/connections shows command lines: keep it on a trusted address`,
   },
   'per-pid': { help: 'also series per process, labelled by pid (bwtop_process_*),\nremoved five minutes after the process exits' },
   'no-connections': { help: 'do not serve /connections' },
@@ -25,6 +28,9 @@ export function exportCaptureOptions(capture: Record<string, OptionSpec>): Recor
   const replay = capture.replay;
   if (replay === undefined) return {};
   return {
-    replay: { ...replay, help: 'read packets from a pcap/pcapng file instead of capturing live;\nits final counters are served until SIGTERM (or --count)' },
+    replay: {
+      ...replay,
+      help: 'read packets from a pcap/pcapng file instead of capturing live;\nits final counters are served until SIGTERM (or --count)',
+    },
   };
 }

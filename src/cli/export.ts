@@ -40,8 +40,13 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     routes.set('/connections', (query): Reply => {
       if (view === null) {
         const text = 'text/plain; charset=utf-8';
-        if (o.replay !== null) return { status: 404, headers: { 'content-type': text }, body: 'a replayed capture has no live socket tables\n' };
-        return { status: 503, headers: { 'content-type': text, 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
+        if (o.replay !== null)
+          return { status: 404, headers: { 'content-type': text }, body: 'a replayed capture has no live socket tables\n' };
+        return {
+          status: 503,
+          headers: { 'content-type': text, 'retry-after': '1' },
+          body: 'the socket tables are not read yet; try again in a second\n',
+        };
       }
       const t0 = performance.now();
       const a = connectionsPage(view, query);

@@ -30,8 +30,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   const loop = new LiveLoop(engine, deps.timers, {
     delayMs: o.delayMs,
     count: o.count,
-    readTables: (t) =>
-      dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t),
+    readTables: (t) => (dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t)),
     lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
     refreshLocal: () => refreshLocalAddresses(deps, engine),
     dropped: () => captures.reduce((sum, c) => sum + c.dropped(), 0),
@@ -131,12 +130,17 @@ function openCaptures(deps: AppDeps, names: string[], engine: Engine, captures: 
         // libpcap writes the header words in host byte order; a typed view reads them without
         // Buffer's per-call bounds checks (measurably cheaper per packet).
         let hw: Uint32Array | null = null;
-        cap = deps.openLive(name, deps.isEthernet(name), (c) => {
-          hw ??= new Uint32Array(c.header.buffer, c.header.byteOffset, 4);
-          const ts = hw[0]! * 1000 + hw[1]! / 1000;
-          const r = decoder.decode(c.buf, hw[2]!, linkTypes[idx]!, ts);
-          engine.packet(decoder.out, r, idx, ts);
-        }, deps.isLoopback(name));
+        cap = deps.openLive(
+          name,
+          deps.isEthernet(name),
+          (c) => {
+            hw ??= new Uint32Array(c.header.buffer, c.header.byteOffset, 4);
+            const ts = hw[0]! * 1000 + hw[1]! / 1000;
+            const r = decoder.decode(c.buf, hw[2]!, linkTypes[idx]!, ts);
+            engine.packet(decoder.out, r, idx, ts);
+          },
+          deps.isLoopback(name),
+        );
       } catch (err) {
         throw new UserError(deps.captureErrorSentence(name, err), deps.isRoot ? 1 : 77);
       }

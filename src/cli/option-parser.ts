@@ -131,9 +131,6 @@ export function helpText(spec: CommandSpec): string {
     return { flag, help: o.help.split('\n') };
   });
   const width = Math.max(...left.map((l) => l.flag.length)) + 3;
-  const lines = left.flatMap((l) => [
-    `  ${l.flag.padEnd(width)}${l.help[0]}`,
-    ...l.help.slice(1).map((h) => `  ${''.padEnd(width)}${h}`),
-  ]);
+  const lines = left.flatMap((l) => [`  ${l.flag.padEnd(width)}${l.help[0]}`, ...l.help.slice(1).map((h) => `  ${''.padEnd(width)}${h}`)]);
   return `${spec.intro}\noptions:\n${lines.join('\n')}\n${spec.outro ? `\n${spec.outro}` : ''}`;
 }

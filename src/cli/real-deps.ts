@@ -31,16 +31,19 @@ export function realDeps(procRoot: string): AppDeps {
     openProcEvents:
       procRoot === '/proc'
         ? (h) =>
-            openProcEvents((e) => {
-              if (e.kind === 'none') return;
-              // The kernel's own time of the event (CLOCK_MONOTONIC, as hrtime) on the wall clock
-              // packets are stamped with: events may reach us milliseconds late under load.
-              const atMs = Date.now() - (Number(process.hrtime.bigint()) / 1e6 - e.monoMs);
-              // Threads (pid != tgid) are not processes: their forks and exits say nothing here.
-              if (e.kind === 'fork' && e.childPid === e.childTgid) h.born(e.childTgid, e.parentTgid, false, atMs);
-              else if (e.kind === 'exec' && e.pid === e.tgid) h.born(e.tgid, 0, true, atMs);
-              else if (e.kind === 'exit' && e.pid === e.tgid) h.exited(e.tgid, atMs);
-            }, (reason) => h.lost(reason, !reason.includes('ENOBUFS')))
+            openProcEvents(
+              (e) => {
+                if (e.kind === 'none') return;
+                // The kernel's own time of the event (CLOCK_MONOTONIC, as hrtime) on the wall clock
+                // packets are stamped with: events may reach us milliseconds late under load.
+                const atMs = Date.now() - (Number(process.hrtime.bigint()) / 1e6 - e.monoMs);
+                // Threads (pid != tgid) are not processes: their forks and exits say nothing here.
+                if (e.kind === 'fork' && e.childPid === e.childTgid) h.born(e.childTgid, e.parentTgid, false, atMs);
+                else if (e.kind === 'exec' && e.pid === e.tgid) h.born(e.tgid, 0, true, atMs);
+                else if (e.kind === 'exit' && e.pid === e.tgid) h.exited(e.tgid, atMs);
+              },
+              (reason) => h.lost(reason, !reason.includes('ENOBUFS')),
+            )
         : undefined,
     readCaptureFile(path, onPacket) {
       try {

@@ -7,7 +7,16 @@ import type { Snapshot } from '../core/model.js';
 import { buildFrame, type Frame, type FrameEnv } from '../core/view/frame.js';
 import { keyAction, type Action, type KeyInfo } from '../core/view/keys.js';
 import { mouseAction } from '../core/view/mouse.js';
-import { applyAction, initialState, onEnded, onSnapshot, settleState, withStatus, type ScreenState, type Size } from '../core/view/screen-state.js';
+import {
+  applyAction,
+  initialState,
+  onEnded,
+  onSnapshot,
+  settleState,
+  withStatus,
+  type ScreenState,
+  type Size,
+} from '../core/view/screen-state.js';
 import type { Status } from '../core/view/status.js';
 import type { Settings } from '../core/view/view-state.js';
 import { settingsOf } from '../core/view/view-state.js';
@@ -137,7 +146,14 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
 
   function onMouse(data: MouseData): void {
     if (destroyed || !frame) return;
-    const kind = data.action === 'wheelup' ? 'wheelup' : data.action === 'wheeldown' ? 'wheeldown' : data.action === 'mousedown' && data.button === 'left' ? 'click' : null;
+    const kind =
+      data.action === 'wheelup'
+        ? 'wheelup'
+        : data.action === 'wheeldown'
+          ? 'wheeldown'
+          : data.action === 'mousedown' && data.button === 'left'
+            ? 'click'
+            : null;
     if (!kind) return;
     const a = mouseAction(frame, state, { x: data.x, y: data.y, kind });
     if (a) apply(a);

@@ -53,9 +53,21 @@ export class TrafficCharts {
       return { box };
     }
     const chart = contrib.line({
-      screen: this.screen, top, left, width, height, border, style: { ...style, line: 'normal', text: 'normal', baseline: 'normal' },
-      showLegend: false, xPadding: 3, xLabelPadding: 3, numYLabels: Math.max(1, Math.floor((height - 2) / 2)),
-      wholeNumbersOnly: false, abbreviate: false, tags: false, wrap: false,
+      screen: this.screen,
+      top,
+      left,
+      width,
+      height,
+      border,
+      style: { ...style, line: 'normal', text: 'normal', baseline: 'normal' },
+      showLegend: false,
+      xPadding: 3,
+      xLabelPadding: 3,
+      numYLabels: Math.max(1, Math.floor((height - 2) / 2)),
+      wholeNumbersOnly: false,
+      abbreviate: false,
+      tags: false,
+      wrap: false,
     });
     // contrib's line chart keeps the bottom 11 pixel rows for x labels; a canvas one box taller
     // pushes those labels below the visible area so the plot gets the full height (the time axis

@@ -59,7 +59,8 @@ export function createTerminalScreen(
   const term = env.TERM ?? '';
   if (term === '' || term === 'dumb') {
     throw new UnsupportedTerminalError(
-      `the terminal type ${term ? `"${term}"` : '(TERM is not set)'} cannot position the cursor, so the screen cannot be drawn; ` + `set TERM (for example TERM=xterm-256color) or use --json`,
+      `the terminal type ${term ? `"${term}"` : '(TERM is not set)'} cannot position the cursor, so the screen cannot be drawn; ` +
+        `set TERM (for example TERM=xterm-256color) or use --json`,
     );
   }
   const screen = buildScreen(input, output, term, localeIsUtf8(env));

@@ -12,7 +12,9 @@ export const BASELINE = new URL('../.leftovers-baseline.json', import.meta.url);
 
 function entries(dir: string, keep: (name: string) => boolean): string[] {
   try {
-    return readdirSync(dir).filter(keep).map((name) => join(dir, name));
+    return readdirSync(dir)
+      .filter(keep)
+      .map((name) => join(dir, name));
   } catch {
     return []; // no such folder: nothing left there
   }
@@ -59,7 +61,12 @@ export function otherTestRuns(): number[] {
     const pid = Number(name);
     if (!Number.isInteger(pid) || ours.has(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith('.test.js'))) others.push(pid);
+      if (
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .some((a) => a.endsWith('.test.js'))
+      )
+        others.push(pid);
     } catch {
       // gone meanwhile
     }

@@ -33,7 +33,7 @@ const median = (xs: number[]) => {
 
 export async function bench(): Promise<void> {
   if (process.getuid?.() !== 0) {
-    console.log('skipped: needs root (ss -p and bwtop must see every process\'s descriptors)');
+    console.log("skipped: needs root (ss -p and bwtop must see every process's descriptors)");
     return;
   }
   if (!existsSync(main)) {

@@ -86,7 +86,11 @@ async function measure(ns: Netns, run: string, kinds: ToolKind[]): Promise<Run> 
 
 function missing(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (network namespace, packet capture)';
-  for (const [cmd, arg] of [['nethogs', '-V'], ['python3', '-V'], ['ip', '-V']] as const) {
+  for (const [cmd, arg] of [
+    ['nethogs', '-V'],
+    ['python3', '-V'],
+    ['ip', '-V'],
+  ] as const) {
     const r = spawnSync(cmd, [arg], { stdio: 'ignore' });
     if (r.error) return `${cmd} is not installed`;
   }
@@ -116,17 +120,31 @@ const num = (s: string, n: number) => s.padStart(n);
 
 function printTable(runs: Run[]): void {
   console.log(
-    pad('run', 10) + pad('tool', 9) + num('flood pps', 10) + num('sent', 9) + num('seen', 10) + num('missed', 8) +
-      num('pcap drops', 12) + num('idle CPU s', 12) + num('CPU s', 8) + num('µs/packet', 11),
+    pad('run', 10) +
+      pad('tool', 9) +
+      num('flood pps', 10) +
+      num('sent', 9) +
+      num('seen', 10) +
+      num('missed', 8) +
+      num('pcap drops', 12) +
+      num('idle CPU s', 12) +
+      num('CPU s', 8) +
+      num('µs/packet', 11),
   );
   for (const { flood, rows } of runs) {
     for (const r of rows) {
       const approx = r.tool === 'nethogs' ? '≈' : '';
       console.log(
-        pad(r.run, 10) + pad(r.tool, 9) + num(String(Math.round(flood.sent / flood.seconds)), 10) +
-          num(String(flood.sent), 9) + num(approx + String(r.seen), 10) + num(approx + String(flood.sent - r.seen), 8) +
-          num(r.drops === null ? 'n/a' : String(r.drops), 12) + num(r.idleCpu.toFixed(3), 12) +
-          num(r.cpu.toFixed(3), 8) + num(((r.cpu / flood.sent) * 1e6).toFixed(3), 11),
+        pad(r.run, 10) +
+          pad(r.tool, 9) +
+          num(String(Math.round(flood.sent / flood.seconds)), 10) +
+          num(String(flood.sent), 9) +
+          num(approx + String(r.seen), 10) +
+          num(approx + String(flood.sent - r.seen), 8) +
+          num(r.drops === null ? 'n/a' : String(r.drops), 12) +
+          num(r.idleCpu.toFixed(3), 12) +
+          num(r.cpu.toFixed(3), 8) +
+          num(((r.cpu / flood.sent) * 1e6).toFixed(3), 11),
       );
     }
   }
@@ -152,7 +170,8 @@ export async function bench(): Promise<void> {
   const c = cpus();
   console.log(
     `machine: ${c.length} cores (${c[0]?.model.trim() ?? '?'}), node ${process.version}, ` +
-      `nethogs ${version('nethogs', '-V')}, CLK_TCK ${clockTicks()}, ` + `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+      `nethogs ${version('nethogs', '-V')}, CLK_TCK ${clockTicks()}, ` +
+      `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
   const ns = Netns.create();
   const onSignal = (): void => {

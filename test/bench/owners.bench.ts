@@ -51,7 +51,9 @@ async function workload(name: string, clients: () => Promise<void>): Promise<voi
   nh.child.kill('SIGTERM');
   await Promise.all([exited(bw.child), exited(nh.child)]);
   server.kill();
-  const fromServer = tcpdumpPackets(pcap).filter((p) => p.sport === WEB).reduce((s, p) => s + p.len, 0);
+  const fromServer = tcpdumpPackets(pcap)
+    .filter((p) => p.sport === WEB)
+    .reduce((s, p) => s + p.len, 0);
   rmSync(dir, { recursive: true, force: true });
   if (fromServer === 0) throw new Error(`tcpdump saw nothing on port ${WEB}`);
   const c = creditFor(bw.lines().at(-1)!.processes as unknown as Entry[], WEB, server.pid!, 'curl');
@@ -60,7 +62,8 @@ async function workload(name: string, clients: () => Promise<void>): Promise<voi
   const pct = (x: number): string => `${((100 * x) / fromServer).toFixed(1)}%`.padStart(7);
   process.stdout.write(
     `${name.padEnd(36)} curl: bwtop ${pct(c.toClients)} (pids ${pct(c.toClientPids).trim()}), nethogs ${pct(nhCurl)}; ` +
-      `bwtop nameless ${pct(c.nameless).trim()}, ` + `other processes ${pct(c.wrong).trim()}${c.wrongNames.length ? ` (${c.wrongNames.join(', ')})` : ''}\n`,
+      `bwtop nameless ${pct(c.nameless).trim()}, ` +
+      `other processes ${pct(c.wrong).trim()}${c.wrongNames.length ? ` (${c.wrongNames.join(', ')})` : ''}\n`,
   );
 }
 
@@ -79,9 +82,11 @@ export async function bench(): Promise<void> {
       for (let i = 0; i < 100; i++) await exited(curl());
     });
     await workload('4 x 40 curls side by side, 20 loops', async () => {
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        for (let i = 0; i < 40; i++) await exited(curl());
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 40; i++) await exited(curl());
+        }),
+      );
     });
   } finally {
     for (const l of loops) endGroup(l);

@@ -23,14 +23,29 @@ const REFRESHES = 60;
  */
 function frame(i: number, n: number, amp: number): Snapshot {
   const base: Array<[number, string, number, number]> = [
-    [5310, 'iperf3', 2.4e6, 4e3], [5201, 'iperf3', 4e3, 2.4e6], [4242, 'curl', 1.2e3, 9.8e5], [812, 'nginx', 9.8e5, 1.5e3],
-    [733, 'sshd', 2.1e3, 3e2], [611, 'chronyd', 76, 76], [590, 'systemd-resolve', 300, 300], [1900, 'postgres', 5e4, 4e4],
-    [1901, 'node', 7e4, 2e4], [2001, 'rsync', 3e5, 2e3], [2100, 'dnsmasq', 120, 90], [2200, 'firefox', 1.5e4, 2.2e5],
+    [5310, 'iperf3', 2.4e6, 4e3],
+    [5201, 'iperf3', 4e3, 2.4e6],
+    [4242, 'curl', 1.2e3, 9.8e5],
+    [812, 'nginx', 9.8e5, 1.5e3],
+    [733, 'sshd', 2.1e3, 3e2],
+    [611, 'chronyd', 76, 76],
+    [590, 'systemd-resolve', 300, 300],
+    [1900, 'postgres', 5e4, 4e4],
+    [1901, 'node', 7e4, 2e4],
+    [2001, 'rsync', 3e5, 2e3],
+    [2100, 'dnsmasq', 120, 90],
+    [2200, 'firefox', 1.5e4, 2.2e5],
   ];
   const wob = (k: number): number => 1 + amp * Math.sin(i * 0.9 + k);
   const procs = base.slice(0, n).map(([pid, name, s, r]) => {
-    const p = proc({ pid, name, sentRate: Math.round(s * wob(pid)), receivedRate: Math.round(r * wob(pid + 1)), age: 30 + i,
-      connections: [conn(`127.0.0.1:${40000 + (pid % 1000)}`, '127.0.0.1:5201', { sent: s, received: r })] });
+    const p = proc({
+      pid,
+      name,
+      sentRate: Math.round(s * wob(pid)),
+      receivedRate: Math.round(r * wob(pid + 1)),
+      age: 30 + i,
+      connections: [conn(`127.0.0.1:${40000 + (pid % 1000)}`, '127.0.0.1:5201', { sent: s, received: r })],
+    });
     p.sentHistory = Array.from({ length: HISTORY_LENGTH }, (_, h) => Math.round(s * (1 + amp * Math.sin((i + h) * 0.9 + pid))));
     p.receivedHistory = Array.from({ length: HISTORY_LENGTH }, (_, h) => Math.round(r * (1 + amp * Math.sin((i + h) * 0.9 + pid + 1))));
     return p;
@@ -46,8 +61,14 @@ function frame(i: number, n: number, amp: number): Snapshot {
 function measureBwtop(term: string, processes: number, amp: number): { bytes: number; ms: number } {
   const h = createHeadlessScreen({ cols: COLS, rows: ROWS, term, keep: false });
   const app = createScreenApp({
-    screen: h.screen, hostname: 'bench', selfPid: process.pid, signal: () => {}, processStartTime: () => null,
-    names: () => null, env: { LANG: 'C.UTF-8' }, mouse: false,
+    screen: h.screen,
+    hostname: 'bench',
+    selfPid: process.pid,
+    signal: () => {},
+    processStartTime: () => null,
+    names: () => null,
+    env: { LANG: 'C.UTF-8' },
+    mouse: false,
   });
   for (let i = 0; i < WARMUP; i++) app.update(frame(i, processes, amp));
   h.clearWritten();
@@ -108,8 +129,20 @@ export async function bench(): Promise<void> {
   const row = (name: string, bytes: string, extra: string): string => `${name.padEnd(34)} ${bytes.padStart(14)}   ${extra}`;
   console.log(`terminal ${COLS}x${ROWS}, steady state, bytes written per refresh`);
   console.log(row('tool', 'bytes/refresh', 'notes'));
-  console.log(row(`bwtop, 2 steady (TERM=${term})`, bwPair.bytes.toFixed(0), `${bwPair.ms.toFixed(2)} ms/refresh; an iperf3 pair at a fixed rate, as nethogs sees`));
-  console.log(row(`bwtop, 2 wobbling ±30%`, bwPairBusy.bytes.toFixed(0), `${bwPairBusy.ms.toFixed(2)} ms/refresh; ` + 'every number and chart cell moves'));
+  console.log(
+    row(
+      `bwtop, 2 steady (TERM=${term})`,
+      bwPair.bytes.toFixed(0),
+      `${bwPair.ms.toFixed(2)} ms/refresh; an iperf3 pair at a fixed rate, as nethogs sees`,
+    ),
+  );
+  console.log(
+    row(
+      `bwtop, 2 wobbling ±30%`,
+      bwPairBusy.bytes.toFixed(0),
+      `${bwPairBusy.ms.toFixed(2)} ms/refresh; ` + 'every number and chart cell moves',
+    ),
+  );
   console.log(row(`bwtop, 12 wobbling ±30%`, bw.bytes.toFixed(0), `${bw.ms.toFixed(2)} ms/refresh`));
   console.log(row('  same, TERM=xterm-256color', bwXterm.bytes.toFixed(0), `${bwXterm.ms.toFixed(2)} ms/refresh`));
   if (typeof nethogs === 'string') {
@@ -117,6 +150,9 @@ export async function bench(): Promise<void> {
   } else {
     console.log(row('nethogs -d 1 lo (tmux)', nethogs.bytes.toFixed(0), 'iperf3 pair on lo, 5 s'));
     const ratio = (b: number): string => (b / Math.max(1, nethogs.bytes)).toFixed(1);
-    console.log(`ratio bwtop/nethogs: ${ratio(bwPair.bytes)}x steady pair, ${ratio(bwPairBusy.bytes)}x wobbling pair, ` + `${ratio(bw.bytes)}x 12 wobbling (bwtop also scrolls two charts)`);
+    console.log(
+      `ratio bwtop/nethogs: ${ratio(bwPair.bytes)}x steady pair, ${ratio(bwPairBusy.bytes)}x wobbling pair, ` +
+        `${ratio(bw.bytes)}x 12 wobbling (bwtop also scrolls two charts)`,
+    );
   }
 }

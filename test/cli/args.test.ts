@@ -44,7 +44,10 @@ test('the command word stands before or after options: the same sockets either w
 });
 
 test('--opt=value and --opt value, short options with attached values, repeated -i', () => {
-  const a = parseLiveArgs(['--delay=0.5', '--count', '3', '-ilo', '-i', 'eth0', '--replay=x.pcap', '--proc-root=/p', '--json', '--all-connections'], 'live');
+  const a = parseLiveArgs(
+    ['--delay=0.5', '--count', '3', '-ilo', '-i', 'eth0', '--replay=x.pcap', '--proc-root=/p', '--json', '--all-connections'],
+    'live',
+  );
   assert.deepEqual(
     [a.delayMs, a.count, a.interfaces, a.replay, a.procRoot, a.json, a.allConnections],
     [500, 3, ['lo', 'eth0'], 'x.pcap', '/p', true, true],
@@ -85,7 +88,7 @@ test('each command has its own help, listing its own options', () => {
   assert.doesNotMatch(conn.stdout, /--delay|--listen\b|--interface/);
 });
 
-test('unknown options name the option and point at the command\'s own help', () => {
+test("unknown options name the option and point at the command's own help", () => {
   mistake(['--frobnicate'], /^bwtop: unknown option "--frobnicate"; see bwtop --help\n$/);
   mistake(['-x'], /unknown option "-x"; see bwtop --help/);
   mistake(['connections', '--frobnicate'], /unknown option "--frobnicate" for bwtop connections; see bwtop connections --help/);
@@ -121,6 +124,9 @@ test('in-process parsers throw UserError (exit 2), never a parseArgs error', () 
     [(a: string[]) => parseLiveArgs(a, 'live'), ['--delay', 'soon']],
     [(a: string[]) => parseLiveArgs(a, 'export'), ['--interface']],
   ] as const) {
-    assert.throws(() => (f as (a: string[]) => unknown)([...args]), (e: unknown) => e instanceof UserError && e.exitCode === 2);
+    assert.throws(
+      () => (f as (a: string[]) => unknown)([...args]),
+      (e: unknown) => e instanceof UserError && e.exitCode === 2,
+    );
   }
 });

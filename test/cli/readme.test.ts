@@ -19,12 +19,14 @@ test('the README stands alone: no pointer to files outside the repository', () =
   assert.doesNotMatch(README, /\.\.\/shared|CONTRACT\.md/);
 });
 
-test('CI runs exactly the Quick start\'s install and test commands, in order', () => {
+test("CI runs exactly the Quick start's install and test commands, in order", () => {
   const quick = README.slice(README.indexOf('## Quick start'), README.indexOf('\n## ', README.indexOf('## Quick start') + 1));
   const blocks = [...quick.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim().split('\n'));
   const install = blocks.find((b) => b.includes('npm ci'));
   assert.deepEqual(install, ['npm ci', 'npm test'], 'the install-and-test block holds just these commands');
-  const ciCommands = CI.split('\n').map((l) => l.trim()).filter((l) => /^npm\b/.test(l));
+  const ciCommands = CI.split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^npm\b/.test(l));
   assert.deepEqual(ciCommands, install);
   // Every command of the Quick start works as root without sudo: each sudo line has a root twin.
   for (const block of blocks) {
@@ -57,7 +59,11 @@ function keysOf(v: unknown, keys = new Set<string>()): Set<string> {
 }
 
 test('every field of both JSON outputs (--json, connections --json) is explained in the README', () => {
-  const conn = spawnSync(process.execPath, [join(REPO, 'dist/src/cli/main.js'), 'connections', '--json', '--all', '--proc-root', join(REPO, 'fixtures/proc/loopback-mix')], { encoding: 'utf8' });
+  const conn = spawnSync(
+    process.execPath,
+    [join(REPO, 'dist/src/cli/main.js'), 'connections', '--json', '--all', '--proc-root', join(REPO, 'fixtures/proc/loopback-mix')],
+    { encoding: 'utf8' },
+  );
   assert.equal(conn.status, 0, conn.stderr);
   const keys = keysOf(JSON.parse(conn.stdout), keysOf(JSON.parse(snapshotJsonAllConnections(snap))));
   for (const k of [...keys].filter((k) => !['tcp', 'udp', 'other'].includes(k))) {

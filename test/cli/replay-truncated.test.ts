@@ -67,7 +67,8 @@ for (const [name, k, tail] of [
     assert.equal((JSON.parse(got.lines.at(-1)!) as { capture: { packets: number } }).capture.packets, k);
     assert.equal(
       got.stderr,
-      `bwtop: capture file ${damaged} is truncated or corrupt after ${k} packets; ` + `the packets before that point were read, record the capture again for the rest\n`,
+      `bwtop: capture file ${damaged} is truncated or corrupt after ${k} packets; ` +
+        `the packets before that point were read, record the capture again for the rest\n`,
     );
   });
 }

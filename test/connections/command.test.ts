@@ -119,18 +119,26 @@ test('--all adds the TIME_WAIT socket, which has no owner', async () => {
 
 test('--state, --listening, --proto, -4/-6, --pid', async () => {
   assert.deepEqual((await json(['--state', 'time-wait'])).map(brief), ['tcp 127.0.0.1:57270 127.0.0.1:7001 TIME_WAIT 0 ']);
-  assert.deepEqual((await json(['--listening', '--proto', 'udp'])).map((s) => s.local), [
-    '127.0.0.1:7005',
-    '[::1]:7006',
-    '[::]:7007',
-  ]);
-  assert.deepEqual((await json(['--listening', '-6', '--proto=tcp'])).map((s) => s.local), ['[::]:7002', '[::1]:7003']);
-  assert.deepEqual((await json(['-4', '--state', 'ESTAB', '--proto', 'udp'])).map((s) => s.local), ['127.0.0.1:7009']);
+  assert.deepEqual(
+    (await json(['--listening', '--proto', 'udp'])).map((s) => s.local),
+    ['127.0.0.1:7005', '[::1]:7006', '[::]:7007'],
+  );
+  assert.deepEqual(
+    (await json(['--listening', '-6', '--proto=tcp'])).map((s) => s.local),
+    ['[::]:7002', '[::1]:7003'],
+  );
+  assert.deepEqual(
+    (await json(['-4', '--state', 'ESTAB', '--proto', 'udp'])).map((s) => s.local),
+    ['127.0.0.1:7009'],
+  );
   // a shared listener selected through one holder still lists all three
   assert.deepEqual((await json(['--pid', '6796'])).map(brief), [
     'tcp 127.0.0.1:7004 0.0.0.0:0 LISTEN 46231 6789/pre-parent/root,6795/pre-child/root,6796/pre-child/root',
   ]);
-  assert.deepEqual((await json(['--pid', '6798,6799', '-4'])).map((s) => s.inode), [45726]);
+  assert.deepEqual(
+    (await json(['--pid', '6798,6799', '-4'])).map((s) => s.inode),
+    [45726],
+  );
   assert.deepEqual(await json(['--pid', '424242']), []);
 });
 
@@ -219,7 +227,17 @@ for (const how of ['at once', 'after a table'] as const) {
         if (how === 'after a table' && calls++ === 0) {
           assert.equal(table, 'tcp');
           assert.equal(states, (1 << 1) | (1 << 10)); // LISTEN and ESTABLISHED only, by default
-          visit({ proto: 'tcp', family: 4, localAddr: '127.0.0.2', localPort: 1, remoteAddr: '0.0.0.0', remotePort: 0, state: 'LISTEN', uid: 0, inode: 0 });
+          visit({
+            proto: 'tcp',
+            family: 4,
+            localAddr: '127.0.0.2',
+            localPort: 1,
+            remoteAddr: '0.0.0.0',
+            remotePort: 0,
+            state: 'LISTEN',
+            uid: 0,
+            inode: 0,
+          });
           return;
         }
         throw refusal;

@@ -44,7 +44,10 @@ test('JSON: valid array, hostile names survive as values, gone processes dropped
     [7, proc(7, HOSTILE, { cmdline: 'a\tb', user: 'us"er' })],
     [8, null], // exited between the fd scan and the details
   ]);
-  const out = new JsonListing((pid) => infos.get(pid) ?? null, (pid) => (pid === 7 ? 'web"\u202e1' : null));
+  const out = new JsonListing(
+    (pid) => infos.get(pid) ?? null,
+    (pid) => (pid === 7 ? 'web"\u202e1' : null),
+  );
   out.namespace({ inode: 4026531840, container: null, foreign: false });
   out.add(row(), [7, 8]);
   out.namespace({ inode: 4026532177, container: 'ns-b', foreign: true });
@@ -65,8 +68,16 @@ test('JSON: valid array, hostile names survive as values, gone processes dropped
       container: 'web"\u202e1', // a host-network container's socket: its holder's container
     },
     {
-      proto: 'tcp', family: 6, local: '[::1]:80', remote: '[::]:0', state: 'LISTEN', inode: 11, uid: 0, processes: [],
-      netns: 4026532177, container: 'ns-b', // nobody holds it: the namespace's name
+      proto: 'tcp',
+      family: 6,
+      local: '[::1]:80',
+      remote: '[::]:0',
+      state: 'LISTEN',
+      inode: 11,
+      uid: 0,
+      processes: [],
+      netns: 4026532177,
+      container: 'ns-b', // nobody holds it: the namespace's name
     },
   ]);
   assert.equal(Buffer.concat(new JsonListing(() => null).finish()).toString(), '[]\n');
@@ -74,7 +85,7 @@ test('JSON: valid array, hostile names survive as values, gone processes dropped
 
 test('JSON: output spanning several chunks stays one valid document', () => {
   const out = new JsonListing((pid) => proc(pid, 'x'.repeat(200)));
-  for (let i = 0; i < 20000; i++) out.add(row({ inode: i + 1, localPort: i % 65536 }), [i % 7 + 1]);
+  for (let i = 0; i < 20000; i++) out.add(row({ inode: i + 1, localPort: i % 65536 }), [(i % 7) + 1]);
   const chunks = out.finish();
   assert.ok(chunks.length > 1);
   const parsed = JSON.parse(Buffer.concat(chunks).toString('latin1')) as Array<{ inode: number }>;
@@ -112,7 +123,11 @@ test('table: no holder prints "-", wide names keep columns aligned', () => {
 });
 
 test('table: a Container column once a socket is in a container or another namespace; names sanitised', () => {
-  const t = new TableListing((pid) => proc(pid, 'srv', { user: pid === 3 ? 'www-data' : 'root' }), true, (pid) => (pid === 2 ? 'web\x1b[2J' : null));
+  const t = new TableListing(
+    (pid) => proc(pid, 'srv', { user: pid === 3 ? 'www-data' : 'root' }),
+    true,
+    (pid) => (pid === 2 ? 'web\x1b[2J' : null),
+  );
   t.namespace({ inode: 4026531840, container: null, foreign: false });
   t.add(row({ inode: 1 }), [1]);
   t.add(row({ inode: 2, localPort: 81 }), [2]);

@@ -32,9 +32,13 @@ export interface Holder {
 /** Starts the helper with `connections` connections; resolves once all are established. */
 export async function holdConnections(connections: number): Promise<Holder> {
   // 2N + 1 descriptors plus a few: raise the soft limit in a shell wrapper, then exec node.
-  const child = spawn('sh', ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" -e "$1"`, process.execPath, helperSource(connections)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'sh',
+    ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" -e "$1"`, process.execPath, helperSource(connections)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const stop = () => {
     child.kill('SIGKILL');
   };

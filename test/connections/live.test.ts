@@ -88,7 +88,10 @@ test('connections --all matches ss for every socket of processes we started', { 
     // Both ways of reading the socket tables: netlink (the default on a live /proc) and the
     // /proc/net text (--proc-root); each must list exactly what ss lists for our pids.
     // (--netns self: ss sees the test's namespace only, and the host's other namespaces may be busy.)
-    const variants = [['--json', '--all', '--netns', 'self'], ['--json', '--all', '--netns', 'self', '--proc-root', '/proc']];
+    const variants = [
+      ['--json', '--all', '--netns', 'self'],
+      ['--json', '--all', '--netns', 'self', '--proc-root', '/proc'],
+    ];
     const runs = variants.map((args) => {
       const code = `import { connectionsCommand } from ${JSON.stringify(COMMAND)};
       process.exitCode = await connectionsCommand(${JSON.stringify(args)},
@@ -124,7 +127,10 @@ test('connections --all matches ss for every socket of processes we started', { 
       assert.ok(compared >= 20, `${how}: compared only ${compared} sockets`);
       // the cases this test exists for are really there
       const all = [...mine.values()].flat();
-      assert.ok(all.some((k) => k.includes('[::ffff:127.0.0.1]:7002')), `${how}: IPv4-mapped peer of the dual-stack server`);
+      assert.ok(
+        all.some((k) => k.includes('[::ffff:127.0.0.1]:7002')),
+        `${how}: IPv4-mapped peer of the dual-stack server`,
+      );
       assert.equal(listed.find((s) => s.local === '127.0.0.1:7004' && s.state === 'LISTEN')?.processes.length, 3);
       assert.ok(listed.some((s) => s.state === 'TIME_WAIT' && s.processes.length === 0));
     }

@@ -36,7 +36,10 @@ for (const [how, args] of [
     const r = bwtop([...args]);
     assert.equal(r.stderr, '');
     const mine = listedSocketsOf(r.stdout, holder!.pid);
-    assert.deepEqual(expected.filter((k) => !mine.has(k)), []);
+    assert.deepEqual(
+      expected.filter((k) => !mine.has(k)),
+      [],
+    );
     assert.equal(mine.size, expected.length);
   });
 }

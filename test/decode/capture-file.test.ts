@@ -127,7 +127,10 @@ test('unreadable files: one-sentence errors saying what, why and what to do', ()
     [empty, /empty\.pcap: truncated dump file/],
   ];
   for (const [path, pattern] of cases) {
-    assert.throws(() => readCaptureFile(path, () => assert.fail('no packet expected')), (e) => oneSentence(e, pattern));
+    assert.throws(
+      () => readCaptureFile(path, () => assert.fail('no packet expected')),
+      (e) => oneSentence(e, pattern),
+    );
   }
 });
 

@@ -12,8 +12,7 @@ const ENDPOINTS = ['10.11.0.1', '10.22.0.2', 'fd11::1', 'fd22::2', '[fd11::1]', 
 function forwarded(p: Decoded): boolean {
   if (p.key === '') return false;
   const words = p.key.split(' ');
-  const addr = (w: string): string =>
-    w.startsWith('[') ? w.slice(0, w.indexOf(']') + 1) : w.includes('.') ? w.replace(/:\d+$/, '') : w;
+  const addr = (w: string): string => (w.startsWith('[') ? w.slice(0, w.indexOf(']') + 1) : w.includes('.') ? w.replace(/:\d+$/, '') : w);
   const src = addr(words[words.length - 3]!);
   const dst = addr(words[words.length - 1]!);
   return ENDPOINTS.includes(src) && ENDPOINTS.includes(dst);

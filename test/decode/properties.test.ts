@@ -21,17 +21,7 @@ import {
 } from '../../src/core/packet.js';
 import { readFrames, type Frame } from './fixture-helpers.js';
 
-const LINK_TYPES = [
-  LINK_NULL,
-  LINK_ETHERNET,
-  LINK_RAW,
-  LINK_RAW_FILE,
-  LINK_LOOP,
-  LINK_LINUX_SLL,
-  LINK_IPV4,
-  LINK_IPV6,
-  LINK_LINUX_SLL2,
-];
+const LINK_TYPES = [LINK_NULL, LINK_ETHERNET, LINK_RAW, LINK_RAW_FILE, LINK_LOOP, LINK_LINUX_SLL, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL2];
 
 // Real frames of every link type (the cooked, VLAN and crafted files hold the odd cases).
 const FRAMES: Frame[] = [

@@ -32,7 +32,10 @@ test('the scanner sees every way of importing a module', () => {
     "/* import { gone } from 'https'; */",
     "const text = 'not an import of net';",
   ].join('\n');
-  assert.deepEqual(specifiers(sample).sort(), ['blessed', 'blessed-contrib', 'child_process', 'dgram', 'fs/promises', 'node:fs', 'node:net', 'os', 'pcap'].sort());
+  assert.deepEqual(
+    specifiers(sample).sort(),
+    ['blessed', 'blessed-contrib', 'child_process', 'dgram', 'fs/promises', 'node:fs', 'node:net', 'os', 'pcap'].sort(),
+  );
 });
 
 test('comments and string contents are not code; template substitutions are', () => {
@@ -61,19 +64,22 @@ test('the check fails on breaches planted in a copy of the tree', () => {
     plant('ui/planted.ts', "import { Engine } from '../core/engine/engine.js';\nimport { kill } from '../adapters/killer.js';\n");
     plant('adapters/planted.ts', "import type { Io } from '../cli/io.js';\nimport { draw } from '../ui/render.js';\n");
     const offences = layerOffences(src);
-    assert.deepEqual(offences.sort(), [
-      'adapters/planted.ts imports ../cli/io.js: an adapter importing cli or ui',
-      'adapters/planted.ts imports ../ui/render.js: an adapter importing cli or ui',
-      'core/engine/planted.ts imports ../../adapters/procfs.js: a relative import that leaves core',
-      ...IO_MODULES.map((m) => `core/planted-io.ts imports node:${m}: an I/O or UI module in the pure core`),
-      'core/planted-package.ts imports zod: a module in the pure core',
-      'core/view/planted-clock.ts uses Date.now: core takes time and input as arguments',
-      'core/view/planted-clock.ts uses new Date(): core takes time and input as arguments',
-      'core/view/planted-clock.ts uses process.: core takes time and input as arguments',
-      'core/view/planted-timer.ts uses a timer: core takes time and input as arguments',
-      'ui/planted.ts imports ../adapters/killer.js: ui draws the view model only (its own files, core/view, core/model)',
-      'ui/planted.ts imports ../core/engine/engine.js: ui draws the view model only (its own files, core/view, core/model)',
-    ].sort());
+    assert.deepEqual(
+      offences.sort(),
+      [
+        'adapters/planted.ts imports ../cli/io.js: an adapter importing cli or ui',
+        'adapters/planted.ts imports ../ui/render.js: an adapter importing cli or ui',
+        'core/engine/planted.ts imports ../../adapters/procfs.js: a relative import that leaves core',
+        ...IO_MODULES.map((m) => `core/planted-io.ts imports node:${m}: an I/O or UI module in the pure core`),
+        'core/planted-package.ts imports zod: a module in the pure core',
+        'core/view/planted-clock.ts uses Date.now: core takes time and input as arguments',
+        'core/view/planted-clock.ts uses new Date(): core takes time and input as arguments',
+        'core/view/planted-clock.ts uses process.: core takes time and input as arguments',
+        'core/view/planted-timer.ts uses a timer: core takes time and input as arguments',
+        'ui/planted.ts imports ../adapters/killer.js: ui draws the view model only (its own files, core/view, core/model)',
+        'ui/planted.ts imports ../core/engine/engine.js: ui draws the view model only (its own files, core/view, core/model)',
+      ].sort(),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

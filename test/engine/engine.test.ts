@@ -41,7 +41,17 @@ function frames(file: string): Frame[] {
   readCaptureFile(file, (buf, caplen, tsMs, linkType) => {
     const result = d.decode(buf, caplen, linkType, tsMs);
     const p = d.out;
-    out.push({ data: Buffer.from(buf.subarray(0, caplen)), caplen, tsMs, linkType, sport: p.sport, dport: p.dport, proto: p.proto, ipLen: p.ipLen, result });
+    out.push({
+      data: Buffer.from(buf.subarray(0, caplen)),
+      caplen,
+      tsMs,
+      linkType,
+      sport: p.sport,
+      dport: p.dport,
+      proto: p.proto,
+      ipLen: p.ipLen,
+      result,
+    });
   });
   return out;
 }
@@ -69,14 +79,16 @@ function feed(engine: Engine, f: Frame, ifIndex = 0, tsMs = f.tsMs): void {
   engine.packet(decoder.out, r, ifIndex, tsMs);
 }
 
-const flowsOf = (engine: Engine): Map<string, Flow> =>
-  new Map([...engine.flows.values()].map((f) => [`${f.lport}>${f.rport}`, f]));
+const flowsOf = (engine: Engine): Map<string, Flow> => new Map([...engine.flows.values()].map((f) => [`${f.lport}>${f.rport}`, f]));
 
-const between = (a: number, b: number) => (f: Frame): boolean => (f.sport === a && f.dport === b) || (f.sport === b && f.dport === a);
+const between =
+  (a: number, b: number) =>
+  (f: Frame): boolean =>
+    (f.sport === a && f.dport === b) || (f.sport === b && f.dport === a);
 
 const proc = (s: Snapshot, name: string) => s.processes.find((p) => p.name === name);
 
-test('a packet between two local sockets: the sender\'s flow has it as sent, the receiver\'s as received', () => {
+test("a packet between two local sockets: the sender's flow has it as sent, the receiver's as received", () => {
   const { engine } = makeEngine();
   // The first data segment of the upload: 127.0.0.1:41003 > 127.0.0.1:8081, IP length 32793.
   const pkt = SESSION_FRAMES.find((f) => f.sport === 41003 && f.ipLen > 1000)!;
@@ -119,7 +131,15 @@ test('ICMP goes to unknown.other; TCP/UDP flows without any socket give up into 
   const { engine } = makeEngine();
   for (const f of LO_FRAMES) feed(engine, f);
   const icmp = LO_FRAMES.filter((f) => f.result === DECODED_IP);
-  assert.deepEqual(icmp.map((f) => [f.proto, f.ipLen]), [[1, 84], [1, 84], [58, 104], [58, 104]]);
+  assert.deepEqual(
+    icmp.map((f) => [f.proto, f.ipLen]),
+    [
+      [1, 84],
+      [1, 84],
+      [58, 104],
+      [58, 104],
+    ],
+  );
   const last = LO_FRAMES.at(-1)!.tsMs;
   resolveFully(engine, last);
   const s = engine.snapshot(last, 0);
@@ -194,38 +214,48 @@ test('the whole session through one engine matches the per-process totals of the
   const s = engine.snapshot(t, 0);
   const rows = s.processes.map((p) => `${p.name} ${p.sentTotal}/${p.receivedTotal}`).sort();
   assert.deepEqual(rows, [
-    'dl-client-1 361/150363', 'dl-client-2 413/150363', 'udp-client 896/2996', 'udp-srv 2996/896',
-    'up-client 200476/375', 'up-srv 375/200476', 'v6-client 40728/40440', 'v6-echo-srv 40440/40728', 'web-srv 361088/1134',
+    'dl-client-1 361/150363',
+    'dl-client-2 413/150363',
+    'udp-client 896/2996',
+    'udp-srv 2996/896',
+    'up-client 200476/375',
+    'up-srv 375/200476',
+    'v6-client 40728/40440',
+    'v6-echo-srv 40440/40728',
+    'web-srv 361088/1134',
   ]);
   assert.deepEqual([s.unknown.byProto.tcp.sentTotal, s.unknown.byProto.tcp.receivedTotal], [360, 60362]);
   // 6 conversations x 2 sides = 12 flows; the gone client's side is the one not resolved.
   assert.equal(engine.flows.size, 12);
   assert.equal(engine.resolvedFlows().length, 11);
-  assert.deepEqual([...engine.flows.values()].filter((f) => f.status === FLOW_UNKNOWN).map((f) => `${f.lport}>${f.rport}`), ['41005>8080']);
+  assert.deepEqual(
+    [...engine.flows.values()].filter((f) => f.status === FLOW_UNKNOWN).map((f) => `${f.lport}>${f.rport}`),
+    ['41005>8080'],
+  );
 });
 
-test(
-  'a re-opened 4-tuple whose new owner is never found leaves the previous owner\'s connection list',
-  () => {
-    let tablesReady = true;
-    const fs = new ProcFs(PROC);
-    const { engine } = makeEngine(['lo'], () => (tablesReady ? readSocketTables(fs) : []));
-    const conn = SESSION_FRAMES.filter(between(41001, 8080));
-    for (const f of conn) feed(engine, f);
-    const t = conn.at(-1)!.tsMs;
-    resolveFully(engine, t);
-    engine.snapshot(t, 0);
-    // The port is reused by a process that is gone before any table read sees its socket.
-    tablesReady = false;
-    feed(engine, conn[0]!, 0, t + 20); // SYN, 60 bytes each side
-    resolveFully(engine, t + 1000);
-    const s = engine.snapshot(t + 1000, 0);
-    assert.deepEqual([s.unknown.sent, s.unknown.received], [60, 60]);
-    const dl = proc(s, 'dl-client-1')!;
-    assert.deepEqual([dl.sentTotal, dl.receivedTotal, dl.sent], [361, 150363, 0]);
-    // Its connections must not show the 60 bytes that went to unknown (the old connection may
-    // stay listed with its own 361 bytes, or be dropped).
-    assert.equal(dl.connections.reduce((a, c) => a + c.sent, 0), 0);
-    assert.ok(dl.connections.reduce((a, c) => a + c.sentTotal, 0) <= 361);
-  },
-);
+test("a re-opened 4-tuple whose new owner is never found leaves the previous owner's connection list", () => {
+  let tablesReady = true;
+  const fs = new ProcFs(PROC);
+  const { engine } = makeEngine(['lo'], () => (tablesReady ? readSocketTables(fs) : []));
+  const conn = SESSION_FRAMES.filter(between(41001, 8080));
+  for (const f of conn) feed(engine, f);
+  const t = conn.at(-1)!.tsMs;
+  resolveFully(engine, t);
+  engine.snapshot(t, 0);
+  // The port is reused by a process that is gone before any table read sees its socket.
+  tablesReady = false;
+  feed(engine, conn[0]!, 0, t + 20); // SYN, 60 bytes each side
+  resolveFully(engine, t + 1000);
+  const s = engine.snapshot(t + 1000, 0);
+  assert.deepEqual([s.unknown.sent, s.unknown.received], [60, 60]);
+  const dl = proc(s, 'dl-client-1')!;
+  assert.deepEqual([dl.sentTotal, dl.receivedTotal, dl.sent], [361, 150363, 0]);
+  // Its connections must not show the 60 bytes that went to unknown (the old connection may
+  // stay listed with its own 361 bytes, or be dropped).
+  assert.equal(
+    dl.connections.reduce((a, c) => a + c.sent, 0),
+    0,
+  );
+  assert.ok(dl.connections.reduce((a, c) => a + c.sentTotal, 0) <= 361);
+});

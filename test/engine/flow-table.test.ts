@@ -50,8 +50,10 @@ function agreesWithModel(ops: [string, Key][], hashOf: (k: Key) => number, capac
     if (op === 'insert' && !model.has(id)) {
       assert.equal(find(t, k, h), null);
       const f = insert(t, k, h);
-      assert.deepEqual([f.proto, f.family, f.l0, f.l1, f.l2, f.l3, f.lport, f.r0, f.r1, f.r2, f.r3, f.rport, f.hash],
-        [k.proto, k.family, ...k.l, k.lport, ...k.r, k.rport, h]);
+      assert.deepEqual(
+        [f.proto, f.family, f.l0, f.l1, f.l2, f.l3, f.lport, f.r0, f.r1, f.r2, f.r3, f.rport, f.hash],
+        [k.proto, k.family, ...k.l, k.lport, ...k.r, k.rport, h],
+      );
       model.set(id, f);
     } else if (op === 'remove' && model.has(id)) {
       t.remove(model.get(id)!);
@@ -68,7 +70,10 @@ function agreesWithModel(ops: [string, Key][], hashOf: (k: Key) => number, capac
 }
 
 test('random insert/find/remove sequences never disagree with a Map (real hash)', () => {
-  fc.assert(fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => agreesWithModel(ops, realHash, 1)), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => agreesWithModel(ops, realHash, 1)),
+    { numRuns: 300 },
+  );
 });
 
 test('random sequences with forced collisions: long probe runs, wrap-around, backward shifts', () => {
@@ -76,7 +81,10 @@ test('random sequences with forced collisions: long probe runs, wrap-around, bac
   // cross the end of the slot array and deletions must shift members back across it.
   const hashes = [0xfffffffd, 0xfffffffe, 0xffffffff];
   const collide = (k: Key): number => hashes[(k.lport + k.rport + k.l[3]) % 3]!;
-  fc.assert(fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => agreesWithModel(ops, collide, 4)), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => agreesWithModel(ops, collide, 4)),
+    { numRuns: 300 },
+  );
 });
 
 test('growth: 20 000 flows from a tiny table are all found, then all removed', () => {

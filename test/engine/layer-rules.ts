@@ -6,8 +6,28 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** I/O and UI modules named in the rules' messages; core may import no package or built-in at all. */
 export const IO_MODULES = [
-  'fs', 'os', 'child_process', 'net', 'dgram', 'dns', 'http', 'https', 'http2', 'tls', 'worker_threads', 'cluster',
-  'process', 'timers', 'perf_hooks', 'readline', 'tty', 'blessed', 'blessed-contrib', 'pcap', 'netlink', 'prom-client',
+  'fs',
+  'os',
+  'child_process',
+  'net',
+  'dgram',
+  'dns',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'process',
+  'timers',
+  'perf_hooks',
+  'readline',
+  'tty',
+  'blessed',
+  'blessed-contrib',
+  'pcap',
+  'netlink',
+  'prom-client',
 ];
 
 /** Globals that read the clock, the process or the timers: core takes time and input as arguments. */
@@ -128,7 +148,9 @@ function target(srcRoot: string, file: string, spec: string): string {
     const name = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0]!;
     return `module:${name}`;
   }
-  return relative(srcRoot, resolve(dirname(file), spec)).split(sep).join('/');
+  return relative(srcRoot, resolve(dirname(file), spec))
+    .split(sep)
+    .join('/');
 }
 
 /** What each layer may import; a reason string when `to` is refused, else null. */

@@ -67,8 +67,12 @@ test('live driver on a fake clock: replayed packets, fixture /proc, fake process
   time.at = Math.floor(packets[0]!.tsMs) - 500;
   let deliver: ((c: LiveCapture) => void) | null = null;
   const cap: LiveCapture = {
-    name: 'lo', linkTypeName: linkType === 1 ? 'LINKTYPE_ETHERNET' : `Unknown linktype ${linkType}`,
-    buf: Buffer.alloc(256), header: Buffer.alloc(16), dropped: () => 0, close() {},
+    name: 'lo',
+    linkTypeName: linkType === 1 ? 'LINKTYPE_ETHERNET' : `Unknown linktype ${linkType}`,
+    buf: Buffer.alloc(256),
+    header: Buffer.alloc(16),
+    dropped: () => 0,
+    close() {},
   };
   let events: ProcEventHandlers | null = null;
   const deps: AppDeps = {

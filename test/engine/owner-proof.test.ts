@@ -137,7 +137,7 @@ test('the one young process that fits gets the flow, with its name', () => {
   assert.equal(f.owner?.name, 'cli4');
 });
 
-test("a socket still in the tables whose young holder already exited: the process seen holding it", () => {
+test('a socket still in the tables whose young holder already exited: the process seen holding it', () => {
   // cli4's socket 45714 ('tcp 127.0.0.1:57264 127.0.0.1:7001') is in the copy's tables; here its
   // holder is a young 9001 that was read holding it, then exited before the flow was resolved.
   const inodes: Record<number, number[]> = { 9001: [45714], 6797: [] };

@@ -37,7 +37,7 @@ test("a child's inherited socket proves nothing: `sleep 1` under a shell loop", 
   assert.equal(c.candidates(T, KEY, PORT_KEY, never).fitting.size, 0);
 });
 
-test('a socket still held, or let go before the flow began, is not the flow\'s', () => {
+test("a socket still held, or let go before the flow began, is not the flow's", () => {
   const c = census();
   c.born(203, 100, T - 80);
   c.record(203, [9100], T - 40, nothingInherited); // a DNS query's socket, closed before the SYN
@@ -81,7 +81,7 @@ test('a socket the tables tied to this flow proves its holder; one tied elsewher
   for (const pid of [210, 211, 212]) c.exited(pid, T + 7);
   const { proven, fitting } = c.candidates(T, KEY, PORT_KEY, never);
   assert.deepEqual([...proven], [210]);
-  assert.deepEqual([...fitting], [], 'the flow\'s own socket is known: only its holder counts');
+  assert.deepEqual([...fitting], [], "the flow's own socket is known: only its holder counts");
   // A flow whose socket was never tied: 210 and 211 are ruled out (tied elsewhere), 212 fits.
   const other = c.candidates(T, 'tcp 127.0.0.1 41002 127.0.0.1 8080', tieKey('', 'tcp', 0, 41002), never);
   assert.deepEqual([...other.proven], []);

@@ -37,18 +37,68 @@ const ALL_BYTES_1S = [352687, 585817, 647577, 648133];
 
 // [sent, received] per 1 s interval, per process (record-session-expect.py, first table).
 const PER_INTERVAL: Record<string, [number, number][]> = {
-  'web-srv': [[150363, 361], [210725, 773], [0, 0], [0, 0]],
-  'dl-client-1': [[361, 150363], [0, 0], [0, 0], [0, 0]],
-  'dl-client-2': [[0, 0], [413, 150363], [0, 0], [0, 0]],
-  'up-srv': [[375, 200476], [0, 0], [0, 0], [0, 0]],
-  'up-client': [[200476, 375], [0, 0], [0, 0], [0, 0]],
-  'udp-srv': [[856, 256], [856, 256], [856, 256], [428, 128]],
-  'udp-client': [[256, 856], [256, 856], [256, 856], [128, 428]],
-  'v6-echo-srv': [[0, 0], [10224, 10296], [30216, 30432], [0, 0]],
-  'v6-client': [[0, 0], [10296, 10224], [30432, 30216], [0, 0]],
+  'web-srv': [
+    [150363, 361],
+    [210725, 773],
+    [0, 0],
+    [0, 0],
+  ],
+  'dl-client-1': [
+    [361, 150363],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ],
+  'dl-client-2': [
+    [0, 0],
+    [413, 150363],
+    [0, 0],
+    [0, 0],
+  ],
+  'up-srv': [
+    [375, 200476],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ],
+  'up-client': [
+    [200476, 375],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ],
+  'udp-srv': [
+    [856, 256],
+    [856, 256],
+    [856, 256],
+    [428, 128],
+  ],
+  'udp-client': [
+    [256, 856],
+    [256, 856],
+    [256, 856],
+    [128, 428],
+  ],
+  'v6-echo-srv': [
+    [0, 0],
+    [10224, 10296],
+    [30216, 30432],
+    [0, 0],
+  ],
+  'v6-client': [
+    [0, 0],
+    [10296, 10224],
+    [30432, 30216],
+    [0, 0],
+  ],
 };
 // The gone-client's side of its connection (127.0.0.1:41005): nobody's, so unknown TCP.
-const UNKNOWN_1S: [number, number][] = [[0, 0], [360, 60362], [0, 0], [0, 0]];
+const UNKNOWN_1S: [number, number][] = [
+  [0, 0],
+  [360, 60362],
+  [0, 0],
+  [0, 0],
+];
 const UNKNOWN_TCP = { sent: 360, received: 60362 };
 
 // pid, comm, user (fixture etc-passwd), and totals: the sums of the per-port flows of tcpdump.
@@ -113,8 +163,14 @@ const byName = (s: Snapshot, name: string): ProcessStats | undefined => s.proces
 test('replay in-process: one snapshot per interval, cut by packet time, the partial last one too', async () => {
   const { code, snaps } = await replayInProcess();
   assert.equal(code, 0);
-  assert.deepEqual(snaps.map((s) => Math.round(s.tsMs)), TS_1S);
-  assert.deepEqual(snaps.map((s) => s.capture.packets), PACKETS_1S);
+  assert.deepEqual(
+    snaps.map((s) => Math.round(s.tsMs)),
+    TS_1S,
+  );
+  assert.deepEqual(
+    snaps.map((s) => s.capture.packets),
+    PACKETS_1S,
+  );
   for (const s of snaps) {
     assert.equal(s.intervalMs, 1000);
     assert.deepEqual([s.capture.malformed, s.capture.notIp, s.capture.duplicates, s.capture.dropped], [0, 0, 0, 0]);
@@ -124,15 +180,17 @@ test('replay in-process: one snapshot per interval, cut by packet time, the part
 test('replay in-process: exact per-process totals, users from the fixture passwd, the exited client absent', async () => {
   const { snaps } = await replayInProcess();
   const last = snaps.at(-1)!;
-  const rows = last.processes
-    .map((p) => `${p.pid} ${p.name} ${p.user} ${p.sentTotal}/${p.receivedTotal}`)
-    .sort();
+  const rows = last.processes.map((p) => `${p.pid} ${p.name} ${p.user} ${p.sentTotal}/${p.receivedTotal}`).sort();
   assert.deepEqual(rows, FINAL);
-  assert.equal(last.processes.find((p) => p.pid === 13306), undefined, 'gone-client exited before the copy');
+  assert.equal(
+    last.processes.find((p) => p.pid === 13306),
+    undefined,
+    'gone-client exited before the copy',
+  );
   for (const p of last.processes) assert.equal(p.exitedAtMs, 0, `${p.name} is alive in the fixture`);
 });
 
-test('replay in-process: exact connection lists; nobody owns the exited client\'s side', async () => {
+test("replay in-process: exact connection lists; nobody owns the exited client's side", async () => {
   const { snaps } = await replayInProcess();
   const last = snaps.at(-1)!;
   for (const [name, want] of Object.entries(CONNECTIONS)) {
@@ -181,8 +239,16 @@ test('replay in-process: every local byte lands in exactly one of a process, unk
     assert.equal(sum((p) => p.received) + s.unknown.received, s.totals.received);
     // Connections add up to their process.
     for (const p of s.processes) {
-      assert.equal(p.connections.reduce((a, c) => a + c.sentTotal, 0), p.sentTotal, p.name);
-      assert.equal(p.connections.reduce((a, c) => a + c.receivedTotal, 0), p.receivedTotal, p.name);
+      assert.equal(
+        p.connections.reduce((a, c) => a + c.sentTotal, 0),
+        p.sentTotal,
+        p.name,
+      );
+      assert.equal(
+        p.connections.reduce((a, c) => a + c.receivedTotal, 0),
+        p.receivedTotal,
+        p.name,
+      );
     }
   });
 });
@@ -194,23 +260,23 @@ test('replay in-process is deterministic: two runs give identical JSON', async (
   assert.deepEqual(a, b);
 });
 
-test(
-  'an accepted connection found through its listener reports its own socket state, never LISTEN',
-  async () => {
-    const { snaps } = await replayInProcess();
-    const web = byName(snaps.at(-1)!, 'web-srv')!;
-    const states = Object.fromEntries(web.connections.filter((c) => c.active || c.sentTotal > 0).map((c) => [c.remote, c.state]));
-    // proc/net/tcp at the copy: 8080<->41001 and 8080<->41002 FIN_WAIT2, 8080<->41005 TIME_WAIT (inode 0).
-    assert.deepEqual(states, { '127.0.0.1:41001': 'FIN_WAIT2', '127.0.0.1:41002': 'FIN_WAIT2', '127.0.0.1:41005': 'TIME_WAIT' });
-  },
-);
+test('an accepted connection found through its listener reports its own socket state, never LISTEN', async () => {
+  const { snaps } = await replayInProcess();
+  const web = byName(snaps.at(-1)!, 'web-srv')!;
+  const states = Object.fromEntries(web.connections.filter((c) => c.active || c.sentTotal > 0).map((c) => [c.remote, c.state]));
+  // proc/net/tcp at the copy: 8080<->41001 and 8080<->41002 FIN_WAIT2, 8080<->41005 TIME_WAIT (inode 0).
+  assert.deepEqual(states, { '127.0.0.1:41001': 'FIN_WAIT2', '127.0.0.1:41002': 'FIN_WAIT2', '127.0.0.1:41005': 'TIME_WAIT' });
+});
 
 test('the CLI: exit 0, one line per interval, the same lines as the in-process run', async () => {
   const r = cli([]);
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.equal(r.lines.length, TS_1S.length);
-  assert.deepEqual(r.lines.map((l) => (JSON.parse(l) as { ts: number }).ts), TS_1S);
+  assert.deepEqual(
+    r.lines.map((l) => (JSON.parse(l) as { ts: number }).ts),
+    TS_1S,
+  );
   const inProcess = (await replayInProcess()).snaps.map(snapshotJson);
   // Identical, user names included: --proc-root DIR reads DIR/etc-passwd when the copy has one.
   assert.deepEqual(r.lines, inProcess);
@@ -232,7 +298,10 @@ test('the CLI: -d 0.5 cuts seven half-second intervals with the same totals', ()
   type Line = { ts: number; interval_ms: number; processes: { name: string; sent: number; sent_total: number; received_total: number }[] };
   const lines = r.lines.map((l) => JSON.parse(l) as Line);
   // floor(3105.109 / 500) = 6 full intervals, plus the partial one.
-  assert.deepEqual(lines.map((l) => l.ts), [1, 2, 3, 4, 5, 6].map((k) => Math.round(FIRST_MS + 500 * k)).concat(Math.round(LAST_MS)));
+  assert.deepEqual(
+    lines.map((l) => l.ts),
+    [1, 2, 3, 4, 5, 6].map((k) => Math.round(FIRST_MS + 500 * k)).concat(Math.round(LAST_MS)),
+  );
   for (const l of lines) assert.equal(l.interval_ms, 500);
   // record-session-expect.py ... 500: the UDP client sends one 128-byte datagram per half second;
   // the IPv6 client's four writes fall in the 4th, 5th and (two of them) 6th intervals.
@@ -240,6 +309,14 @@ test('the CLI: -d 0.5 cuts seven half-second intervals with the same totals', ()
   assert.deepEqual(sent('udp-client'), [128, 128, 128, 128, 128, 128, 128]);
   assert.deepEqual(sent('v6-client'), [0, 0, 0, 10296, 10144, 20288, 0]);
   assert.deepEqual(sent('web-srv'), [150363, 0, 210725, 0, 0, 0, 0]);
-  const totals = lines.at(-1)!.processes.map((p) => `${p.name} ${p.sent_total}/${p.received_total}`).sort();
-  assert.deepEqual(totals, FINAL.map((f) => f.split(' ')).map(([, n, , t]) => `${n} ${t}`).sort());
+  const totals = lines
+    .at(-1)!
+    .processes.map((p) => `${p.name} ${p.sent_total}/${p.received_total}`)
+    .sort();
+  assert.deepEqual(
+    totals,
+    FINAL.map((f) => f.split(' '))
+      .map(([, n, , t]) => `${n} ${t}`)
+      .sort(),
+  );
 });

@@ -89,7 +89,7 @@ test('flows built from the fixture sockets resolve to the pids that held them', 
   assert.equal(flows[12]!.state, 'UNCONN');
 });
 
-test("a socket shared by a pre-fork parent and its children goes to the one that started first", () => {
+test('a socket shared by a pre-fork parent and its children goes to the one that started first', () => {
   const { resolver, table } = setup();
   const accepted = flow(table, 'tcp 127.0.0.1:7004 127.0.0.1:47634'); // held by child 6795 alone
   const viaListener = flow(table, 'tcp 127.0.0.1:7004 127.0.0.1:40002'); // listener 46231: 6789, 6795, 6796
@@ -100,7 +100,10 @@ test("a socket shared by a pre-fork parent and its children goes to the one that
   assert.equal(viaListener.owner?.pid, 6789);
   assert.equal(viaListener.owner?.name, 'pre-parent');
   // Whatever order the fds are read in (children first here: newest pids first), the parent wins.
-  for (const order of [[6796, 6795, 6789], [6789, 6796, 6795]]) {
+  for (const order of [
+    [6796, 6795, 6789],
+    [6789, 6796, 6795],
+  ]) {
     const r = setup().resolver;
     for (const pid of order) r.owners.scanPid(pid);
     assert.equal(r.owners.lookup(46231), 6789);
@@ -169,44 +172,41 @@ test('a socket nobody visibly holds gives up only after a full scan started afte
   }
 });
 
-test(
-  'a flow queued while a full scan is under way waits for a scan that started after it',
-  () => {
-    // cli4 (6797) does not exist yet when the scan starts; 40 newer idle processes (copies of the
-    // fixture's idle 6800) keep it out of reach of the "newest pids" look-ups (16 per pending flow
-    // and pass). It appears, opens its socket, and its flow is queued mid-scan: that scan's pid
-    // list predates it, so its completion proves nothing about the new socket.
-    const base = fixture();
-    let present = false;
-    const clones = Array.from({ length: 40 }, (_, i) => 9001 + i);
-    const proc: ProcSource = {
-      readNetTable: (n) => base.readNetTable(n),
-      listPids: () => [...base.listPids()!.filter((p) => present || p !== 6797), ...clones],
-      readSocketInodes: (pid) => (pid >= 9001 ? base.readSocketInodes(6800) : !present && pid === 6797 ? null : base.readSocketInodes(pid)),
-      readProcess: (pid) => base.readProcess(pid >= 9001 ? 6800 : pid),
-      readStartTime: (pid) => base.readStartTime(pid >= 9001 ? 6800 : pid),
-      readNetNs: () => null,
-      readOtherSockets: () => null,
-    };
-    const { resolver, table } = setup(proc);
-    const early = flow(table, 'tcp [::1]:49818 [::1]:7003'); // 6798: only a full scan finds it
-    resolver.enqueue(early);
-    resolver.step(0, 30); // the newest 16 miss; starts the full scan of 53 pids and reads 30
-    assert.ok(resolver.owners.scanning);
-    present = true;
-    const late = flow(table, 'tcp 127.0.0.1:60760 127.0.0.1:7002'); // inode 45716, held by cli4 6797
-    resolver.enqueue(late);
-    // Later passes, seconds apart (so no "recently read" shortcut applies): the first one
-    // completes the old scan, which never listed 6797.
-    for (let i = 1; i <= 40 && late.status === FLOW_PENDING; i++) {
-      resolver.refreshTables();
-      resolver.step(i * 10_000, 30);
-    }
-    assert.equal(early.owner?.pid, 6798);
-    assert.equal(late.status, FLOW_RESOLVED, 'given up on the strength of a scan that began before it');
-    assert.equal(late.owner?.pid, 6797);
-  },
-);
+test('a flow queued while a full scan is under way waits for a scan that started after it', () => {
+  // cli4 (6797) does not exist yet when the scan starts; 40 newer idle processes (copies of the
+  // fixture's idle 6800) keep it out of reach of the "newest pids" look-ups (16 per pending flow
+  // and pass). It appears, opens its socket, and its flow is queued mid-scan: that scan's pid
+  // list predates it, so its completion proves nothing about the new socket.
+  const base = fixture();
+  let present = false;
+  const clones = Array.from({ length: 40 }, (_, i) => 9001 + i);
+  const proc: ProcSource = {
+    readNetTable: (n) => base.readNetTable(n),
+    listPids: () => [...base.listPids()!.filter((p) => present || p !== 6797), ...clones],
+    readSocketInodes: (pid) => (pid >= 9001 ? base.readSocketInodes(6800) : !present && pid === 6797 ? null : base.readSocketInodes(pid)),
+    readProcess: (pid) => base.readProcess(pid >= 9001 ? 6800 : pid),
+    readStartTime: (pid) => base.readStartTime(pid >= 9001 ? 6800 : pid),
+    readNetNs: () => null,
+    readOtherSockets: () => null,
+  };
+  const { resolver, table } = setup(proc);
+  const early = flow(table, 'tcp [::1]:49818 [::1]:7003'); // 6798: only a full scan finds it
+  resolver.enqueue(early);
+  resolver.step(0, 30); // the newest 16 miss; starts the full scan of 53 pids and reads 30
+  assert.ok(resolver.owners.scanning);
+  present = true;
+  const late = flow(table, 'tcp 127.0.0.1:60760 127.0.0.1:7002'); // inode 45716, held by cli4 6797
+  resolver.enqueue(late);
+  // Later passes, seconds apart (so no "recently read" shortcut applies): the first one
+  // completes the old scan, which never listed 6797.
+  for (let i = 1; i <= 40 && late.status === FLOW_PENDING; i++) {
+    resolver.refreshTables();
+    resolver.step(i * 10_000, 30);
+  }
+  assert.equal(early.owner?.pid, 6798);
+  assert.equal(late.status, FLOW_RESOLVED, 'given up on the strength of a scan that began before it');
+  assert.equal(late.owner?.pid, 6797);
+});
 
 test('forget drops a queued flow; enqueue twice queues once', () => {
   const { resolver, table } = setup();

@@ -66,7 +66,17 @@ test('wildcard: [::] catches IPv4 and IPv6 flows on its port; an IPv6 flow never
   assert.deepEqual([v6.kind, v6.entry.inode], ['wildcard', 45553]);
   const tcp = index.findBound('tcp', 4, '127.0.0.1', 7002)!;
   assert.deepEqual([tcp.kind, tcp.entry.inode], ['wildcard', 46233]);
-  const v4wild: SocketEntry = { proto: 'udp', family: 4, localAddr: '0.0.0.0', localPort: 5353, remoteAddr: '0.0.0.0', remotePort: 0, state: 'UNCONN', uid: 0, inode: 777 };
+  const v4wild: SocketEntry = {
+    proto: 'udp',
+    family: 4,
+    localAddr: '0.0.0.0',
+    localPort: 5353,
+    remoteAddr: '0.0.0.0',
+    remotePort: 0,
+    state: 'UNCONN',
+    uid: 0,
+    inode: 777,
+  };
   const i2 = new SocketIndex([v4wild]);
   assert.equal(i2.findBound('udp', 4, '10.1.2.3', 5353)?.entry.inode, 777);
   assert.equal(i2.findBound('udp', 6, '::1', 5353), null);

@@ -18,7 +18,7 @@ test('/connections lists every socket ss shows for a process holding 5,000 conne
   const e = await startExporter('127.0.0.1:9816', ['-i', 'lo'], ns);
   const holder = await holdConnections(CONNECTIONS, ns);
   const expected = ssTcpOf(holder.pid, ns).sort();
-  assert.equal(expected.length, 2 * CONNECTIONS + 1, 'ss shows the holder\'s sockets');
+  assert.equal(expected.length, 2 * CONNECTIONS + 1, "ss shows the holder's sockets");
   let listed: string[] = [];
   const end = Date.now() + 20_000;
   while (Date.now() < end) {

@@ -6,8 +6,16 @@ import { connectionsPage } from '../../src/core/export/connections-page.js';
 import type { SocketView } from '../../src/core/export/socket-view.js';
 import type { ProcessInfo, SocketEntry } from '../../src/core/proc/types.js';
 
-const row = (proto: 'tcp' | 'udp', family: 4 | 6, local: string, lport: number, remote: string, rport: number, state: string, inode: number): SocketEntry =>
-  ({ proto, family, localAddr: local, localPort: lport, remoteAddr: remote, remotePort: rport, state, uid: 0, inode });
+const row = (
+  proto: 'tcp' | 'udp',
+  family: 4 | 6,
+  local: string,
+  lport: number,
+  remote: string,
+  rport: number,
+  state: string,
+  inode: number,
+): SocketEntry => ({ proto, family, localAddr: local, localPort: lport, remoteAddr: remote, remotePort: rport, state, uid: 0, inode });
 
 const ROWS = [
   row('tcp', 4, '0.0.0.0', 22, '0.0.0.0', 0, 'LISTEN', 11),
@@ -45,7 +53,10 @@ test('the default, and each filter, select the rows the command would', () => {
 
 test('holders come with their details; a socket without a known holder has none', () => {
   const rows = ask('all');
-  assert.deepEqual(rows.find((r) => r.local === '0.0.0.0:22')!.processes.map((p) => [p.pid, p.name]), [[700, 'sshd']]);
+  assert.deepEqual(
+    rows.find((r) => r.local === '0.0.0.0:22')!.processes.map((p) => [p.pid, p.name]),
+    [[700, 'sshd']],
+  );
   assert.deepEqual(rows.find((r) => r.local === '10.0.0.5:40000')!.processes, []);
   assert.deepEqual(rows.find((r) => r.local === '0.0.0.0:53')!.processes, [], 'a holder that is gone is left out');
 });

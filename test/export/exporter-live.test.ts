@@ -26,8 +26,10 @@ function namespace(t: TestContext): Netns {
   return ns;
 }
 
-
-test('the metrics page answers with query strings, other paths are 404, SIGTERM ends it with 0', { skip: SKIP, timeout: 30_000 }, async (t) => {
+test('the metrics page answers with query strings, other paths are 404, SIGTERM ends it with 0', {
+  skip: SKIP,
+  timeout: 30_000,
+}, async (t) => {
   const ns = namespace(t);
   const e = await startExporter(LISTEN, ['-i', 'lo', '-d', '0.5'], ns);
   // The announcement is the first line (the engine may add a note on how it learns owners).
@@ -48,7 +50,10 @@ test('the metrics page answers with query strings, other paths are 404, SIGTERM 
   assert.doesNotMatch(e.stderr(), /internal error|^\s+at /m);
 });
 
-test('a program with a hostile name gets its own escaped series, per pid too, and promtool accepts the page', { skip: SKIP, timeout: 40_000 }, async (t) => {
+test('a program with a hostile name gets its own escaped series, per pid too, and promtool accepts the page', {
+  skip: SKIP,
+  timeout: 40_000,
+}, async (t) => {
   const ns = namespace(t);
   const e = await startExporter(LISTEN, ['-i', 'lo', '-d', '0.5', '--per-pid'], ns);
   await startSink(5402, ns);
@@ -60,12 +65,26 @@ test('a program with a hostile name gets its own escaped series, per pid too, an
   const child = track(spawn(...inNs(ns, link, ['-c', script]), { stdio: 'ignore' }));
   assert.equal(await exited(child), 0);
   const escaped = 'a\\"} 1\\nb\\\\c';
-  const series = (page: string): string[] => page.split('\n').filter((l) => l.startsWith(`bwtop_program_sent_bytes_total{program="${escaped}"`));
+  const series = (page: string): string[] =>
+    page.split('\n').filter((l) => l.startsWith(`bwtop_program_sent_bytes_total{program="${escaped}"`));
   // A new series is first scraped at 0, then with its bytes.
   const page = await getUntil(`${BASE}/metrics`, ns, (p) => Number(series(p)[0]?.split(' ').at(-1) ?? 0) > 5000);
-  assert.equal(series(page).length, 1, page.split('\n').filter((l) => l.startsWith('bwtop_program_sent')).join('\n'));
+  assert.equal(
+    series(page).length,
+    1,
+    page
+      .split('\n')
+      .filter((l) => l.startsWith('bwtop_program_sent'))
+      .join('\n'),
+  );
   assert.ok(Number(series(page)[0]!.split(' ').at(-1)) > 5000, series(page)[0]);
-  assert.match(page, new RegExp(`^bwtop_process_sent_bytes_total\\{pid="${child.pid}",program="a\\\\"\\} 1\\\\nb\\\\\\\\c",user="root",container="[^"]*"\\} \\d+$`, 'm'));
+  assert.match(
+    page,
+    new RegExp(
+      `^bwtop_process_sent_bytes_total\\{pid="${child.pid}",program="a\\\\"\\} 1\\\\nb\\\\\\\\c",user="root",container="[^"]*"\\} \\d+$`,
+      'm',
+    ),
+  );
   assert.ok(!/^b\\c/m.test(page), 'no line starts inside the name');
   // promtool (Prometheus's own checker) accepts the page.
   const check = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8' });
@@ -74,7 +93,10 @@ test('a program with a hostile name gets its own escaped series, per pid too, an
   assert.doesNotMatch(e.stderr(), /internal error|^\s+at /m);
 });
 
-test('/connections lists the exporter\'s own listener with its process, filtered like the command', { skip: SKIP, timeout: 30_000 }, async (t) => {
+test("/connections lists the exporter's own listener with its process, filtered like the command", {
+  skip: SKIP,
+  timeout: 30_000,
+}, async (t) => {
   const ns = namespace(t);
   const port = 9816;
   const e = await startExporter(LISTEN, ['-i', 'lo'], ns);
@@ -87,7 +109,10 @@ test('/connections lists the exporter\'s own listener with its process, filtered
   const rows = JSON.parse(all.body) as Row[];
   const own = rows.find((r) => r.local === `127.0.0.1:${port}` && r.state === 'LISTEN');
   assert.ok(own, `own listener missing from ${all.body.slice(0, 500)}`);
-  assert.deepEqual(own.processes.map((p) => p.pid), [e.child.pid]);
+  assert.deepEqual(
+    own.processes.map((p) => p.pid),
+    [e.child.pid],
+  );
   assert.match(own.processes[0]!.cmdline, /export --listen/);
   const listening = JSON.parse(get(`${BASE}/connections?listening`, ns).body) as Row[];
   assert.ok(listening.every((r) => r.state === 'LISTEN' || r.state === 'UNCONN'));
@@ -114,20 +139,31 @@ test('a bad --listen or a busy port is one sentence and a non-zero exit', { skip
   for (const bad of ['nonsense', '127.0.0.1:0', '127.0.0.1:70000', '[::1:9816']) {
     const r = runExporterToEnd(['--listen', bad, '-i', 'lo']);
     assert.equal(r.status, 2, bad);
-    assert.equal(r.stderr, `bwtop: invalid --listen "${bad}": give HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9816 or [::1]:9816\n`);
+    assert.equal(
+      r.stderr,
+      `bwtop: invalid --listen "${bad}": give HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9816 or [::1]:9816\n`,
+    );
   }
   const busy = createServer();
-  const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve) =>
+    busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)),
+  );
   try {
     const r = runExporterToEnd(['--listen', `127.0.0.1:${port}`, '-i', 'lo']);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `bwtop: cannot listen on 127.0.0.1:${port}: the port is in use by another program; choose another address or port with --listen\n`);
+    assert.equal(
+      r.stderr,
+      `bwtop: cannot listen on 127.0.0.1:${port}: the port is in use by another program; choose another address or port with --listen\n`,
+    );
   } finally {
     busy.close();
   }
   const r = runExporterToEnd(['--listen', '192.0.2.1:9816', '-i', 'lo']);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^bwtop: cannot listen on 192\.0\.2\.1:9816: that address is not one of this host's; choose another address or port with --listen\n$/);
+  assert.match(
+    r.stderr,
+    /^bwtop: cannot listen on 192\.0\.2\.1:9816: that address is not one of this host's; choose another address or port with --listen\n$/,
+  );
 });
 
 test('without the capture privileges export fails before announcing anything', { skip: SKIP, timeout: 30_000 }, async () => {
@@ -139,15 +175,28 @@ test('without the capture privileges export fails before announcing anything', {
   assert.match(r.stderr, /^bwtop: cannot capture on lo: permission denied; [^\n]+\n$/);
 });
 
-test('as an unprivileged user with the capabilities of the README\'s unit it serves, and sees root\'s sockets\' owners', { skip: SKIP, timeout: 30_000 }, async (t) => {
+test("as an unprivileged user with the capabilities of the README's unit it serves, and sees root's sockets' owners", {
+  skip: SKIP,
+  timeout: 30_000,
+}, async (t) => {
   const ns = namespace(t);
   const root = await startSink(5403, ns); // a listener of root's
   const caps = '+net_raw,+net_admin,+sys_ptrace,+dac_read_search';
-  const e = await startExporter(LISTEN, ['-i', 'lo'], ns, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`]);
+  const e = await startExporter(LISTEN, ['-i', 'lo'], ns, [
+    'setpriv',
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    `--inh-caps=${caps}`,
+    `--ambient-caps=${caps}`,
+  ]);
   type Row = { local: string; processes: { pid: number; user: string }[] };
   const rows = JSON.parse(get(`${BASE}/connections?listening`, ns).body) as Row[];
   assert.equal(rows.find((r) => r.local === LISTEN)?.processes[0]?.user, 'nobody', 'the exporter runs as nobody');
-  assert.deepEqual(rows.find((r) => r.local === '127.0.0.1:5403')?.processes.map((p) => [p.pid, p.user]), [[root.pid, 'root']]);
+  assert.deepEqual(
+    rows.find((r) => r.local === '127.0.0.1:5403')?.processes.map((p) => [p.pid, p.user]),
+    [[root.pid, 'root']],
+  );
   assert.equal(get(`${BASE}/metrics`, ns).status, 200);
   assert.equal(await stop(e), 0);
 });
@@ -155,7 +204,9 @@ test('as an unprivileged user with the capabilities of the README\'s unit it ser
 test('export --help lists its own options', () => {
   const r = runExporterToEnd(['--help']);
   assert.equal(r.status, 0);
-  const help = spawnSync(process.execPath, [new URL('../../src/cli/main.js', import.meta.url).pathname, 'export', '--help'], { encoding: 'utf8' }).stdout;
+  const help = spawnSync(process.execPath, [new URL('../../src/cli/main.js', import.meta.url).pathname, 'export', '--help'], {
+    encoding: 'utf8',
+  }).stdout;
   for (const opt of ['--listen HOST:PORT', '--per-pid', '--no-connections', '--interface NAME', '--delay SECONDS', '--proc-root DIR']) {
     assert.ok(help.includes(opt), opt);
   }

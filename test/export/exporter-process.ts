@@ -25,7 +25,15 @@ export function freePort(): Promise<number> {
 
 /** Starts `bwtop export args...` and waits for it to announce the metrics page. */
 export async function startExporter(listen: string, args: string[], ns?: Netns, wrap: string[] = []): Promise<Exporter> {
-  const [cmd, cargs] = inNs(ns, wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), BWTOP, 'export', '--listen', listen, ...args]);
+  const [cmd, cargs] = inNs(ns, wrap[0] ?? process.execPath, [
+    ...wrap.slice(1),
+    ...(wrap.length ? [process.execPath] : []),
+    BWTOP,
+    'export',
+    '--listen',
+    listen,
+    ...args,
+  ]);
   const child = track(spawn(cmd, cargs, { stdio: ['ignore', 'ignore', 'pipe'] }));
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

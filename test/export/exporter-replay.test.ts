@@ -11,7 +11,7 @@ afterEach(killAll);
 
 const SESSION = fileURLToPath(new URL('../../../fixtures/session/loopback-web', import.meta.url));
 
-test('a replayed capture\'s program counters are served until SIGTERM', { timeout: 30_000 }, async () => {
+test("a replayed capture's program counters are served until SIGTERM", { timeout: 30_000 }, async () => {
   const listen = `127.0.0.1:${await freePort()}`;
   const e = await startExporter(listen, ['--replay', join(SESSION, 'capture.pcap'), '--proc-root', join(SESSION, 'proc')]);
   get(`${e.base}/metrics`); // new series are first scraped at 0

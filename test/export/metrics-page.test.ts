@@ -33,8 +33,16 @@ test('the page carries every program counter, host totals and the unknown bucket
   await m.page(); // a first scrape sees new series at 0 (see the next test)
   const page = await m.page();
   // Totals per program, as the replay tests established from the capture with tcpdump.
-  assert.ok(samples(page, 'bwtop_program_sent_bytes_total').includes('bwtop_program_sent_bytes_total{program="web-srv",user="root",container=""} 361088'));
-  assert.ok(samples(page, 'bwtop_program_received_bytes_total').includes('bwtop_program_received_bytes_total{program="up-srv",user="nobody",container=""} 200476'));
+  assert.ok(
+    samples(page, 'bwtop_program_sent_bytes_total').includes(
+      'bwtop_program_sent_bytes_total{program="web-srv",user="root",container=""} 361088',
+    ),
+  );
+  assert.ok(
+    samples(page, 'bwtop_program_received_bytes_total').includes(
+      'bwtop_program_received_bytes_total{program="up-srv",user="nobody",container=""} 200476',
+    ),
+  );
   assert.ok(page.includes('bwtop_unknown_received_bytes_total{proto="tcp"} 60362\n'));
   const last = snaps.at(-1)!;
   assert.ok(page.includes(`\nbwtop_sent_bytes_total ${last.totals.sentTotal}\n`));
@@ -49,7 +57,10 @@ test('the page carries every program counter, host totals and the unknown bucket
   // The programs' counters add up to what the processes of the session sent in all.
   const perProgram = samples(page, 'bwtop_program_sent_bytes_total').map((l) => Number(l.split(' ').at(-1)));
   const perProcess = last.processes.reduce((n, p) => n + p.sentTotal, 0);
-  assert.equal(perProgram.reduce((a, b) => a + b, 0), perProcess);
+  assert.equal(
+    perProgram.reduce((a, b) => a + b, 0),
+    perProcess,
+  );
   assert.ok(!/\bpid="/.test(page), 'no pid label without --per-pid');
   assert.equal(samples(page, 'bwtop_process_sent_bytes_total').length, 0);
 });
@@ -105,7 +116,8 @@ test('label values are escaped by the library so a hostile name cannot forge a s
   const page = await m.page();
   const lines = samples(page, 'bwtop_program_sent_bytes_total');
   assert.deepEqual(lines, [
-    'bwtop_program_sent_bytes_total{program="x\\"} 1\\n' + 'bwtop_program_sent_bytes_total{program=\\"forged\\\\",user="ro\\"ot\\n",container="c\\\\\\""} 5',
+    'bwtop_program_sent_bytes_total{program="x\\"} 1\\n' +
+      'bwtop_program_sent_bytes_total{program=\\"forged\\\\",user="ro\\"ot\\n",container="c\\\\\\""} 5',
   ]);
   assert.ok(!page.includes('program="forged'));
 });

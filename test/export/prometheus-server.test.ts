@@ -10,7 +10,18 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  SKIP, createNetns, exited, inNs, killAll, sleep, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, track, within,
+  SKIP,
+  createNetns,
+  exited,
+  inNs,
+  killAll,
+  sleep,
+  startTcpdump,
+  stopTcpdump,
+  tcpdumpPackets,
+  tmp,
+  track,
+  within,
   type Netns,
 } from '../live/harness.js';
 import { get, startExporter, startSink, stop } from './exporter-process.js';
@@ -52,7 +63,10 @@ async function until(f: () => boolean, ms: number): Promise<void> {
   while (!f() && Date.now() < end) await sleep(250);
 }
 
-test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw them; curl runs add no series churn', { skip: SKIP, timeout: 90_000 }, async (t) => {
+test("Prometheus scraping bwtop export reads a program's bytes as tcpdump saw them; curl runs add no series churn", {
+  skip: SKIP,
+  timeout: 90_000,
+}, async (t) => {
   const dir = tmp('bwtop-prom-');
   const ns = createNetns('bwtop-prom');
   t.after(async () => {
@@ -67,20 +81,25 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   const name = `bwsnd${process.pid % 1_000_000}`;
   symlinkSync('/usr/bin/python3', join(dir, name));
   symlinkSync('/usr/bin/python3', join(dir, 'bwsink'));
-  writeFileSync(join(dir, 'prometheus.yml'), [
-    'global: {scrape_interval: 1s, scrape_timeout: 900ms}',
-    'scrape_configs:',
-    '  - job_name: bwtop',
-    '    params: {x: ["1"]}',
-    `    static_configs: [{targets: ["${EXPORT}"]}]`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global: {scrape_interval: 1s, scrape_timeout: 900ms}',
+      'scrape_configs:',
+      '  - job_name: bwtop',
+      '    params: {x: ["1"]}',
+      `    static_configs: [{targets: ["${EXPORT}"]}]`,
+      '',
+    ].join('\n'),
+  );
   mkdirSync(join(dir, 'data'));
 
   const td = await startTcpdump(join(dir, 'ref.pcap'), `tcp port ${SINK_PORT}`, ns);
   const prom = run('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=${PROMETHEUS}`, '--log.level=warn',
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=${PROMETHEUS}`,
+    '--log.level=warn',
   ]);
   let promLog = '';
   prom.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
@@ -99,14 +118,22 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   const sender = run(join(dir, name), ['-c', SENDER]);
   assert.equal(await exited(sender), 0, 'the sender failed');
   await stopTcpdump(td);
-  const sent = tcpdumpPackets(join(dir, 'ref.pcap')).filter((p) => p.dport === SINK_PORT).reduce((n, p) => n + p.len, 0);
+  const sent = tcpdumpPackets(join(dir, 'ref.pcap'))
+    .filter((p) => p.dport === SINK_PORT)
+    .reduce((n, p) => n + p.len, 0);
   assert.ok(sent > CHUNK * CHUNKS, `tcpdump saw ${sent} bytes`);
 
   const promql = `sum(bwtop_program_sent_bytes_total{program="${name}"})`;
   await until(() => within(scalar(query(ns, promql)), sent, 0.02), 15_000);
   const seen = scalar(query(ns, promql));
   t.diagnostic(`${name} sent ${sent} IP bytes per tcpdump; Prometheus read ${seen} (${((seen / sent - 1) * 100).toFixed(2)}%)`);
-  assert.ok(within(seen, sent, 0.02), `Prometheus read ${seen} bytes sent by ${name}; tcpdump saw ${sent}; the page: ${get(`http://${EXPORT}/metrics`, ns).body.split('\n').filter((l) => /^bwtop_(program|unknown)/.test(l)).join('; ')}`);
+  assert.ok(
+    within(seen, sent, 0.02),
+    `Prometheus read ${seen} bytes sent by ${name}; tcpdump saw ${sent}; the page: ${get(`http://${EXPORT}/metrics`, ns)
+      .body.split('\n')
+      .filter((l) => /^bwtop_(program|unknown)/.test(l))
+      .join('; ')}`,
+  );
 
   // The README's queries: top 5 programs by sent rate on a host, hosts with over 5% unknown bytes.
   // (The sender's series was first scraped at 0, so rate() sees all its bytes.)
@@ -116,10 +143,13 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   assert.ok(senderRate() > 0, `top 5: ${JSON.stringify(top())}`);
   const increase = scalar(query(ns, `sum(increase(bwtop_program_sent_bytes_total{program="${name}"}[5m]))`));
   assert.ok(increase >= sent * 0.98, `increase() over the sender's series: ${increase} of ${sent} bytes`);
-  const share = query(ns, [
-    '(sum by (instance) (rate(bwtop_unknown_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_unknown_received_bytes_total[5m])))',
-    '/ (sum by (instance) (rate(bwtop_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_received_bytes_total[5m])))',
-  ].join(' '));
+  const share = query(
+    ns,
+    [
+      '(sum by (instance) (rate(bwtop_unknown_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_unknown_received_bytes_total[5m])))',
+      '/ (sum by (instance) (rate(bwtop_sent_bytes_total[5m])) + sum by (instance) (rate(bwtop_received_bytes_total[5m])))',
+    ].join(' '),
+  );
   assert.equal(share.length, 1, 'one host');
   assert.ok(Number(share[0]!.value[1]) >= 0 && Number(share[0]!.value[1]) < 1);
 
@@ -134,7 +164,9 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   // Every byte of the runs is counted, under curl (most of them) or, for a run that exited before
   // it was read, "(exited)" or unknown: never under a new series per run.
   const accounted = (): number =>
-    scalar(query(ns, 'sum(bwtop_program_received_bytes_total{program=~"curl|\\\\(exited\\\\)"}) + sum(bwtop_unknown_received_bytes_total)'));
+    scalar(
+      query(ns, 'sum(bwtop_program_received_bytes_total{program=~"curl|\\\\(exited\\\\)"}) + sum(bwtop_unknown_received_bytes_total)'),
+    );
   const accounted0 = accounted();
   const page = get(`http://${EXPORT}/metrics`, ns).body.length;
   const loop = run('sh', ['-c', `for i in $(seq 100); do curl -s -o /dev/null http://${EXPORT}/metrics || exit 1; done`]);
@@ -147,9 +179,15 @@ test('Prometheus scraping bwtop export reads a program\'s bytes as tcpdump saw t
   await sleep(2500); // two more scrapes: late owners would show up as new series now
   const after = count();
   const newPrograms = labelValues(ns, 'program').filter((p) => !programsBefore.includes(p));
-  t.diagnostic(`bwtop_program_*/bwtop_process_* series: ${before} before the curl runs, ${after} after; ` + `new programs: ${newPrograms.join(', ') || 'none'}`);
+  t.diagnostic(
+    `bwtop_program_*/bwtop_process_* series: ${before} before the curl runs, ${after} after; ` +
+      `new programs: ${newPrograms.join(', ') || 'none'}`,
+  );
   // At most the programs involved: the loop's shell, and runs that exited before they were read.
-  assert.ok(newPrograms.every((p) => p === '(exited)' || p === 'sh'), `new programs after 100 curl runs: ${newPrograms.join(', ')}`);
+  assert.ok(
+    newPrograms.every((p) => p === '(exited)' || p === 'sh'),
+    `new programs after 100 curl runs: ${newPrograms.join(', ')}`,
+  );
   assert.ok(after - before <= 2 * newPrograms.length, `series went from ${before} to ${after} (new programs: ${newPrograms.join(', ')})`);
   assert.deepEqual(labelValues(ns, 'pid'), [], 'no pid label without --per-pid');
 

@@ -46,10 +46,13 @@ function ssEndpoint(text: string): string {
 export function ssTcpOf(pid: number, ns?: Netns): string[] {
   const [cmd, args] = inNs(ns, 'ss', ['-tanp']);
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return r.stdout.split('\n').filter((l) => l.includes(`pid=${pid},`)).map((l) => {
-    const f = l.trim().split(/\s+/);
-    return `${ssEndpoint(f[3]!)} ${ssEndpoint(f[4]!)}`;
-  });
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.includes(`pid=${pid},`))
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return `${ssEndpoint(f[3]!)} ${ssEndpoint(f[4]!)}`;
+    });
 }
 
 export type ConnectionRow = { proto: string; local: string; remote: string; state: string; processes: { pid: number; name: string }[] };

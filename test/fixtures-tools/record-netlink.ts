@@ -13,12 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CN_IDX_PROC, NETLINK_CONNECTOR, parseProcEvents, procEventAcks, procEventsSubscribe } from '../../src/core/netlink/proc-events.js';
-import {
-  NETLINK_SOCK_DIAG,
-  forEachSockDiagRow,
-  sockDiagDumpRequest,
-  sockDiagLookupRequest,
-} from '../../src/core/netlink/sock-diag.js';
+import { NETLINK_SOCK_DIAG, forEachSockDiagRow, sockDiagDumpRequest, sockDiagLookupRequest } from '../../src/core/netlink/sock-diag.js';
 import { SOCKET_TABLES } from '../../src/core/proc/types.js';
 import type { SocketEntry } from '../../src/core/proc/types.js';
 
@@ -74,17 +69,41 @@ async function recordDiag(out: string): Promise<void> {
   const pick = (table: string, f: (e: SocketEntry) => boolean) => rows[table]!.find(f);
   const lookups = [
     { file: 'lookup-tcp.bin', table: 'tcp', e: pick('tcp', (e) => e.state === 'ESTABLISHED') },
-    { file: 'lookup-tcp6-mapped.bin', table: 'tcp6', e: pick('tcp6', (e) => e.state === 'ESTABLISHED' && e.localAddr.startsWith('::ffff:')) },
+    {
+      file: 'lookup-tcp6-mapped.bin',
+      table: 'tcp6',
+      e: pick('tcp6', (e) => e.state === 'ESTABLISHED' && e.localAddr.startsWith('::ffff:')),
+    },
     { file: 'lookup-udp.bin', table: 'udp', e: pick('udp', (e) => e.state === 'ESTABLISHED') },
     {
       file: 'lookup-none.bin',
       table: 'tcp',
-      e: { proto: 'tcp', family: 4, localAddr: '127.0.0.1', localPort: 7001, remoteAddr: '127.0.0.1', remotePort: 9, state: '', uid: 0, inode: 0 } as SocketEntry,
+      e: {
+        proto: 'tcp',
+        family: 4,
+        localAddr: '127.0.0.1',
+        localPort: 7001,
+        remoteAddr: '127.0.0.1',
+        remotePort: 9,
+        state: '',
+        uid: 0,
+        inode: 0,
+      } as SocketEntry,
     },
     {
       file: 'lookup-enoent.bin',
       table: 'tcp',
-      e: { proto: 'tcp', family: 4, localAddr: '127.0.0.1', localPort: 7999, remoteAddr: '127.0.0.1', remotePort: 9, state: '', uid: 0, inode: 0 } as SocketEntry,
+      e: {
+        proto: 'tcp',
+        family: 4,
+        localAddr: '127.0.0.1',
+        localPort: 7999,
+        remoteAddr: '127.0.0.1',
+        remotePort: 9,
+        state: '',
+        uid: 0,
+        inode: 0,
+      } as SocketEntry,
     },
   ];
   const index: unknown[] = [];
@@ -96,7 +115,10 @@ async function recordDiag(out: string): Promise<void> {
     writeFileSync(join(out, l.file), await exchange(sock, req, seq, false));
     index.push({ file: l.file, table: l.table, seq, local: [l.e.localAddr, l.e.localPort], remote: [l.e.remoteAddr, l.e.remotePort] });
   }
-  writeFileSync(join(out, 'diag.json'), JSON.stringify({ dumpSeq: { tcp: 101, tcp6: 102, udp: 103, udp6: 104 }, lookups: index }, null, 1) + '\n');
+  writeFileSync(
+    join(out, 'diag.json'),
+    JSON.stringify({ dumpSeq: { tcp: 101, tcp6: 102, udp: 103, udp6: 104 }, lookups: index }, null, 1) + '\n',
+  );
   sock.close();
 }
 
@@ -121,7 +143,9 @@ async function recordEvents(out: string): Promise<void> {
   const children: Array<{ cmd: string; pid: number }> = [];
   for (let i = 0; i < 3; i++) children.push({ cmd: '/bin/true', pid: await run('/bin/true', []) });
   children.push({ cmd: "sh -c '/bin/true; /bin/true; exit 3'", pid: await run('/bin/sh', ['-c', '/bin/true; /bin/true; exit 3']) });
-  const py = "import ctypes,threading; ctypes.CDLL(None).prctl(15, b'rec-thread', 0, 0, 0); " + "t = threading.Thread(target=lambda: None); t.start(); t.join()";
+  const py =
+    "import ctypes,threading; ctypes.CDLL(None).prctl(15, b'rec-thread', 0, 0, 0); " +
+    't = threading.Thread(target=lambda: None); t.start(); t.join()';
   children.push({ cmd: 'python3 (renames itself, one thread)', pid: await run('/usr/bin/python3', ['-c', py]) });
   await new Promise((r) => setTimeout(r, 300));
   sock.send(procEventsSubscribe('ignore', seq + 1), { port: 0 }, () => {});

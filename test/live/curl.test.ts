@@ -10,7 +10,21 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SKIP, createNetns, inNs, killAll, track, exited, sleep, startBwtop, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, waitFor } from './harness.js';
+import {
+  SKIP,
+  createNetns,
+  inNs,
+  killAll,
+  track,
+  exited,
+  sleep,
+  startBwtop,
+  startTcpdump,
+  stopTcpdump,
+  tcpdumpPackets,
+  tmp,
+  waitFor,
+} from './harness.js';
 
 const PORT = 5311;
 const BODY = 200_000;

@@ -7,9 +7,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  SKIP, createNetns, exited, inNs, killAll, sleep, startBwtop, track, waitFor,
-} from './harness.js';
+import { SKIP, createNetns, exited, inNs, killAll, sleep, startBwtop, track, waitFor } from './harness.js';
 
 const PORT = 5331;
 
@@ -36,10 +34,16 @@ test('a packet seen on a bridge and on its port is counted once', { skip: SKIP, 
   ip('-n', peer.name, 'link', 'set', 'eth0', 'up');
 
   const bw = await startBwtop(['-i', 'br0', '-i', port, '-d', '0.5'], host);
-  const server = track(spawn(...inNs(host, 'iperf3', ['--forceflush', '-s', '-p', String(PORT), '-B', '10.77.0.1']), { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const server = track(
+    spawn(...inNs(host, 'iperf3', ['--forceflush', '-s', '-p', String(PORT), '-B', '10.77.0.1']), { stdio: ['ignore', 'pipe', 'ignore'] }),
+  );
   await waitFor(server, 'stdout', /Server listening/);
   await sleep(800); // the bridge port needs a moment to forward (no STP on a fresh bridge: it is at once)
-  const client = track(spawn(...inNs(peer, 'iperf3', ['-c', '10.77.0.1', '-p', String(PORT), '-t', '2', '-b', '50M', '-J']), { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const client = track(
+    spawn(...inNs(peer, 'iperf3', ['-c', '10.77.0.1', '-p', String(PORT), '-t', '2', '-b', '50M', '-J']), {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   let report = '';
   client.stdout!.on('data', (d: Buffer) => (report += d.toString()));
   assert.equal(await exited(client), 0, 'iperf3 client failed');
@@ -51,7 +55,10 @@ test('a packet seen on a bridge and on its port is counted once', { skip: SKIP, 
   const last = bw.lines().at(-1)!;
   const sv = last.processes.find((p) => p.pid === server.pid);
   assert.ok(sv, `the server is missing: ${JSON.stringify(last)}`);
-  assert.ok(sv.received_total >= BYTES && sv.received_total <= BYTES * 1.06, `server received ${sv.received_total} IP bytes for ${BYTES} bytes of payload`);
+  assert.ok(
+    sv.received_total >= BYTES && sv.received_total <= BYTES * 1.06,
+    `server received ${sv.received_total} IP bytes for ${BYTES} bytes of payload`,
+  );
   assert.ok(sv.sent_total < BYTES * 0.05, `server sent ${sv.sent_total}: acknowledgements only`);
   const capture = last.capture as { duplicates: number; packets: number; interfaces: string[] };
   assert.deepEqual(capture.interfaces, ['br0', port]);

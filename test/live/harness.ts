@@ -52,7 +52,11 @@ export function killAll(): void {
  * A network namespace of the test's own, with lo up: its socket tables hold only the test's
  * sockets, and nothing else on the host can disturb (or be disturbed by) the traffic.
  */
-export function createNetns(prefix: string): { name: string; run: (cmd: string, args: string[]) => [string, string[]]; remove: () => void } {
+export function createNetns(prefix: string): {
+  name: string;
+  run: (cmd: string, args: string[]) => [string, string[]];
+  remove: () => void;
+} {
   const name = `${prefix}-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const ip = (...a: string[]): void => {
     const r = spawnSync('ip', a, { encoding: 'utf8' });
@@ -162,7 +166,11 @@ export interface JsonProcess {
 /** What bwtop says once on stderr when run inside a namespace the test made (no process events there). */
 export const NO_EVENTS = /^bwtop: cannot subscribe to the kernel's process events: /;
 
-export async function startBwtop(args: string[], ns?: Netns, stderrOk: RegExp | null = ns ? NO_EVENTS : null): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
+export async function startBwtop(
+  args: string[],
+  ns?: Netns,
+  stderrOk: RegExp | null = ns ? NO_EVENTS : null,
+): Promise<{ child: ChildProcess; lines: () => { processes: JsonProcess[]; [k: string]: unknown }[] }> {
   const [cmd, cargs] = inNs(ns, process.execPath, [BWTOP, '--json', ...args]);
   const child = track(spawn(cmd, cargs, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let buf = '';
@@ -173,8 +181,12 @@ export async function startBwtop(args: string[], ns?: Netns, stderrOk: RegExp | 
   return {
     child,
     lines: () => {
-      if (err && !(stderrOk && err.split('\n').every((l) => l === '' || stderrOk.test(l)))) throw new Error(`bwtop wrote to stderr: ${err}`);
-      return buf.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+      if (err && !(stderrOk && err.split('\n').every((l) => l === '' || stderrOk.test(l))))
+        throw new Error(`bwtop wrote to stderr: ${err}`);
+      return buf
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l));
     },
   };
 }

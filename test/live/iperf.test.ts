@@ -4,7 +4,23 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SKIP, createNetns, inNs, killAll, track, exited, sleep, startBwtop, startTcpdump, stopTcpdump, tcpdumpPackets, tmp, waitFor, within, type JsonProcess } from './harness.js';
+import {
+  SKIP,
+  createNetns,
+  inNs,
+  killAll,
+  track,
+  exited,
+  sleep,
+  startBwtop,
+  startTcpdump,
+  stopTcpdump,
+  tcpdumpPackets,
+  tmp,
+  waitFor,
+  within,
+  type JsonProcess,
+} from './harness.js';
 
 interface Case {
   name: string;
@@ -30,7 +46,11 @@ for (const c of cases) {
     const pcap = join(dir, 'ref.pcap');
     const td = await startTcpdump(pcap, `port ${c.port}`, ns);
     const bw = await startBwtop(['-i', 'lo', '-d', '0.5'], ns);
-    const server = track(spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(c.port), '-B', c.server]), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const server = track(
+      spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(c.port), '-B', c.server]), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     await waitFor(server, 'stdout', /Server listening/);
     const client = track(spawn(...inNs(ns, 'iperf3', [...c.clientArgs, '-p', String(c.port)]), { stdio: ['ignore', 'ignore', 'inherit'] }));
     assert.equal(await exited(client), 0, 'iperf3 client failed');

@@ -73,7 +73,8 @@ export function creditFor(entries: Entry[], serverPort: number, serverPid: numbe
       .reduce((s, c) => s + c.sent_total + c.received_total, 0);
     if (bytes === 0) continue;
     if (e.name === '') nameless += bytes;
-    else if (e.pid === serverPid) serverSent += e.connections.filter((c) => port(c.local) === serverPort).reduce((s, c) => s + c.sent_total, 0);
+    else if (e.pid === serverPid)
+      serverSent += e.connections.filter((c) => port(c.local) === serverPort).reduce((s, c) => s + c.sent_total, 0);
     else if (e.name === clientName) {
       const recv = e.connections.filter((c) => port(c.remote) === serverPort).reduce((s, c) => s + c.received_total, 0);
       toClients += recv;

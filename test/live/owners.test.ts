@@ -45,19 +45,27 @@ async function measure(t: { diagnostic(s: string): void }, clients: () => Promis
   bw.child.kill('SIGTERM');
   assert.equal(await exited(bw.child), 0);
   server.kill();
-  const fromServer = tcpdumpPackets(pcap).filter((p) => p.sport === WEB).reduce((s, p) => s + p.len, 0);
+  const fromServer = tcpdumpPackets(pcap)
+    .filter((p) => p.sport === WEB)
+    .reduce((s, p) => s + p.len, 0);
   rmSync(pcap, { force: true });
   const last = bw.lines().at(-1)! as unknown as { processes: Entry[]; ownership: { mode: string } };
   assert.equal(last.ownership.mode, 'events', 'process events were used');
   const c = creditFor(last.processes, WEB, server.pid!, 'curl');
   const pct = (x: number): string => `${((100 * x) / fromServer).toFixed(2)}%`;
-  t.diagnostic(`curl ${pct(c.toClients)} (pids ${pct(c.toClientPids)}), server ${pct(c.serverSent)}, ` + `nameless ${pct(c.nameless)}, other ${pct(c.wrong)} ${c.wrongNames.join(',')}`);
+  t.diagnostic(
+    `curl ${pct(c.toClients)} (pids ${pct(c.toClientPids)}), server ${pct(c.serverSent)}, ` +
+      `nameless ${pct(c.nameless)}, other ${pct(c.wrong)} ${c.wrongNames.join(',')}`,
+  );
   return { c, fromServer, pct };
 }
 
 const curl = (): ReturnType<typeof spawn> => spawn('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${WEB}/`], { stdio: 'ignore' });
 
-test('100 sequential curls among 20 shell loops: credited to curl and to the server, nothing to others', { skip: SKIP, timeout: 120_000 }, async (t) => {
+test('100 sequential curls among 20 shell loops: credited to curl and to the server, nothing to others', {
+  skip: SKIP,
+  timeout: 120_000,
+}, async (t) => {
   const { c, fromServer, pct } = await measure(t, async () => {
     for (let i = 0; i < 100; i++) assert.equal(await exited(curl()), 0);
   });
@@ -68,7 +76,10 @@ test('100 sequential curls among 20 shell loops: credited to curl and to the ser
   assert.ok(c.wrong <= 0.005 * fromServer, `other processes got ${pct(c.wrong)}: ${c.wrongNames.join(', ')}`);
 });
 
-test('4 loops of 40 curls side by side: credited to curl (pids or the program), nothing to others', { skip: SKIP, timeout: 120_000 }, async (t) => {
+test('4 loops of 40 curls side by side: credited to curl (pids or the program), nothing to others', {
+  skip: SKIP,
+  timeout: 120_000,
+}, async (t) => {
   const { c, fromServer, pct } = await measure(t, async () => {
     // tcpdump is the reference, so a curl that fails under load changes nothing measured.
     await Promise.all(
@@ -82,7 +93,10 @@ test('4 loops of 40 curls side by side: credited to curl (pids or the program), 
   assert.ok(c.wrong <= 0.005 * fromServer, `other processes got ${pct(c.wrong)}: ${c.wrongNames.join(', ')}`);
 });
 
-test('a shell loop holding a connection is credited to the shell, also after pid numbers wrap', { skip: SKIP, timeout: 60_000 }, async () => {
+test('a shell loop holding a connection is credited to the shell, also after pid numbers wrap', {
+  skip: SKIP,
+  timeout: 60_000,
+}, async () => {
   const PORT = 5333;
   const sink = await sinkServer(PORT);
   const bw = await startBwtop(['-i', 'lo', '-d', '0.5', '--all-connections']);
@@ -107,7 +121,11 @@ test('a shell loop holding a connection is credited to the shell, also after pid
   const last = bw.lines().at(-1)! as unknown as { processes: Entry[] };
   assert.ok(shell.pid! > max - 50, `the shell got pid ${shell.pid}`);
   const holders = last.processes.filter((p) => p.connections.some((cn) => cn.remote.endsWith(`:${PORT}`) && cn.sent_total > 0));
-  assert.deepEqual(holders.map((p) => [p.pid, p.name]), [[shell.pid, 'bash']], 'only the shell is credited');
+  assert.deepEqual(
+    holders.map((p) => [p.pid, p.name]),
+    [[shell.pid, 'bash']],
+    'only the shell is credited',
+  );
   const conn = holders[0]!.connections.find((cn) => cn.remote.endsWith(`:${PORT}`))! as Entry['connections'][number] & { state: string };
   // At least 3 writes of "x\n" (2 bytes, 20 of IP, 32 of TCP with timestamps) in 4.5 s.
   assert.ok(conn.sent_total >= 3 * 54, `${conn.sent_total} bytes`);

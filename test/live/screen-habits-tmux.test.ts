@@ -32,7 +32,9 @@ srv.listen(7001, '127.0.0.1', () => {
 });`;
 
 /** The holder in a namespace of the test's own, and bwtop watching it in the pane. */
-async function start(t: { after(fn: () => void): void }): Promise<{ pid: number; ns: string; row: RegExp; bwtop: string; env: Record<string, string>; config: string; statusFile: string }> {
+async function start(t: {
+  after(fn: () => void): void;
+}): Promise<{ pid: number; ns: string; row: RegExp; bwtop: string; env: Record<string, string>; config: string; statusFile: string }> {
   const ns = createNetns('bwtop-habits');
   t.after(ns.remove);
   const holder = track(spawn(...inNs(ns, process.execPath, ['-e', HOLDER]), { stdio: ['ignore', 'pipe', 'ignore'] }));
@@ -50,7 +52,10 @@ async function start(t: { after(fn: () => void): void }): Promise<{ pid: number;
 
 const noTmux = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux is not installed' : false;
 
-test('the drill-down shows every socket of the process, busy first, as many TCP sockets as ss lists', { skip: SKIP || noTmux, timeout: 60_000 }, async (t) => {
+test('the drill-down shows every socket of the process, busy first, as many TCP sockets as ss lists', {
+  skip: SKIP || noTmux,
+  timeout: 60_000,
+}, async (t) => {
   const { pid, ns, statusFile } = await start(t);
   const ss = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-tanp'], { encoding: 'utf8' }).stdout;
   const tcp = ss.split('\n').filter((l) => l.includes(`pid=${pid},`)).length;
@@ -58,24 +63,40 @@ test('the drill-down shows every socket of the process, busy first, as many TCP 
   pane.keys('/');
   pane.keys('-l', String(pid));
   pane.keys('Enter', 'Enter');
-  const s = await pane.until('the drill-down should count every socket', (x) => x.includes(`${tcp + 1} sockets (${tcp} TCP, 1 UDP), 2 active`), 10_000);
+  const s = await pane.until(
+    'the drill-down should count every socket',
+    (x) => x.includes(`${tcp + 1} sockets (${tcp} TCP, 1 UDP), 2 active`),
+    10_000,
+  );
   const sockets = s.split('\n').filter((l) => /^(tcp|udp)\s/.test(l));
   assert.equal(sockets.length, tcp + 1, s);
   assert.match(sockets[0]!, /ESTAB.*\/s/, 'busy first, with rates');
   assert.match(sockets[1]!, /ESTAB.*\/s/);
-  assert.ok(sockets.slice(2).every((l) => /idle|listening/.test(l)), s);
-  assert.ok(sockets.slice(-2).every((l) => /LISTEN/.test(l)), 'listeners last');
+  assert.ok(
+    sockets.slice(2).every((l) => /idle|listening/.test(l)),
+    s,
+  );
+  assert.ok(
+    sockets.slice(-2).every((l) => /LISTEN/.test(l)),
+    'listeners last',
+  );
   pane.keys('q');
   assert.equal(await pane.status(statusFile), '0');
 });
 
-test('F9, a click on a heading, g, F10, and settings remembered (a bad file: one line, defaults)', { skip: SKIP || noTmux, timeout: 120_000 }, async (t) => {
+test('F9, a click on a heading, g, F10, and settings remembered (a bad file: one line, defaults)', {
+  skip: SKIP || noTmux,
+  timeout: 120_000,
+}, async (t) => {
   const { row, bwtop, env, config, statusFile } = await start(t);
   // Both ends of a connection are written the same way.
   pane.keys('Enter');
   let s = await pane.until('the drill-down should show the busy connection', (x) => /^tcp .*ESTAB/m.test(x));
   const either = (a: string, b: string): string => `${a}\\s+${b}|${b}\\s+${a}`; // client to server or back
-  assert.match(s, new RegExp(`^tcp\\s+(${either('localhost:\\d+', 'localhost:7001')}|${either('127\\.0\\.0\\.1:\\d+', '127\\.0\\.0\\.1:7001')})\\s`, 'm'));
+  assert.match(
+    s,
+    new RegExp(`^tcp\\s+(${either('localhost:\\d+', 'localhost:7001')}|${either('127\\.0\\.0\\.1:\\d+', '127\\.0\\.0\\.1:7001')})\\s`, 'm'),
+  );
   pane.keys('Escape');
 
   // A click on the RECEIVED heading sorts by received (the marker moves there).
@@ -114,16 +135,31 @@ test('F9, a click on a heading, g, F10, and settings remembered (a bad file: one
   // Garbage in the file: one footer line, the defaults.
   writeFileSync(join(config, 'bwtop', 'config.json'), '{ this is not json');
   pane.start(bwtop, env, statusFile);
-  s = await pane.until('a bad file should be reported', (x) => /ignoring .*config\.json: it is not valid JSON/.test(x) && row.test(x), 15_000);
+  s = await pane.until(
+    'a bad file should be reported',
+    (x) => /ignoring .*config\.json: it is not valid JSON/.test(x) && row.test(x),
+    15_000,
+  );
   assert.match(s, /SENT\+RECV▼/, 'the default sort');
   pane.keys('q');
   assert.equal(await pane.status(statusFile), '0');
 });
 
-test('after a replay has been read to its end the header says so, and q still quits with 0', { skip: noTmux, timeout: 60_000 }, async () => {
+test('after a replay has been read to its end the header says so, and q still quits with 0', {
+  skip: noTmux,
+  timeout: 60_000,
+}, async () => {
   const session = join(BWTOP, '..', '..', '..', '..', 'fixtures', 'session', 'loopback-web');
   const statusFile = join(DIR, 'status-replay');
-  const cmd = [process.execPath, BWTOP, '--replay', join(session, 'capture.pcap'), '--proc-root', join(session, 'proc'), '--no-config'].join(' ');
+  const cmd = [
+    process.execPath,
+    BWTOP,
+    '--replay',
+    join(session, 'capture.pcap'),
+    '--proc-root',
+    join(session, 'proc'),
+    '--no-config',
+  ].join(' ');
   pane.start(cmd, { LANG: 'C.UTF-8' }, statusFile);
   const s = await pane.until('the header should say the capture ended', (x) => /capture ended: replay finished, q quits/.test(x), 15_000);
   assert.match(s.split('\n')[0]!, /^bwtop \S+ {2}\[capture ended: replay finished, q quits\]/);

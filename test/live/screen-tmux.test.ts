@@ -57,22 +57,44 @@ test('the screen in tmux: sort, filter, drill-down, kill and quit on live iperf3
   if (spawnSync('tmux', ['-V']).status !== 0) return t.skip('tmux is not installed');
   const ns = createNetns('bwtop-tmux');
   t.after(ns.remove);
-  const server = track(spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(PORT), '-B', '127.0.0.1']), { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const server = track(
+    spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-p', String(PORT), '-B', '127.0.0.1']), {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   await waitFor(server, 'stdout', /Server listening/);
   const client = track(spawn(...inNs(ns, 'iperf3', ['-c', '127.0.0.1', '-p', String(PORT), '-t', '60', '-b', '40M']), { stdio: 'ignore' }));
   const exitFile = join(DIR, 'status');
   const [cmd, args] = inNs(ns, process.execPath, [BWTOP, '-i', 'lo']);
-  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-e', 'LANG=C.UTF-8', `${[cmd, ...args].join(' ')}; echo $? > ${exitFile}`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    SESSION,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-e',
+    'LANG=C.UTF-8',
+    `${[cmd, ...args].join(' ')}; echo $? > ${exitFile}`,
+  );
 
   const both = (s: string): boolean => rowPids(s).includes(client.pid!) && rowPids(s).includes(server.pid!);
   await until('both iperf3 processes should be listed', both, 15_000);
   await sleep(2500); // a couple of refreshes at full rate, so the rates are steady
 
   keys('s');
-  let s = await until('after s the sender (client) should be above the receiver', (x) => both(x) && rowPids(x).indexOf(client.pid!) < rowPids(x).indexOf(server.pid!));
+  let s = await until(
+    'after s the sender (client) should be above the receiver',
+    (x) => both(x) && rowPids(x).indexOf(client.pid!) < rowPids(x).indexOf(server.pid!),
+  );
   assert.match(s, /SENT[^\n]*▼/, 'the sent column carries the sort marker');
   keys('r');
-  s = await until('after r the receiver (server) should be above the sender', (x) => both(x) && rowPids(x).indexOf(server.pid!) < rowPids(x).indexOf(client.pid!));
+  s = await until(
+    'after r the receiver (server) should be above the sender',
+    (x) => both(x) && rowPids(x).indexOf(server.pid!) < rowPids(x).indexOf(client.pid!),
+  );
 
   keys('/');
   keys('-l', String(client.pid));
@@ -80,12 +102,18 @@ test('the screen in tmux: sort, filter, drill-down, kill and quit on live iperf3
   s = await until('the filter by pid should leave only the client', (x) => rowPids(x).length === 1 && rowPids(x)[0] === client.pid);
 
   keys('Enter');
-  s = await until('Enter should show the client\'s connection to the server port', (x) => new RegExp(`(127\\.0\\.0\\.1|localhost):${PORT}\\b`).test(x) && /ESTAB/.test(x));
+  s = await until(
+    "Enter should show the client's connection to the server port",
+    (x) => new RegExp(`(127\\.0\\.0\\.1|localhost):${PORT}\\b`).test(x) && /ESTAB/.test(x),
+  );
   keys('Escape');
   s = await until('Esc should come back to the process list', (x) => rowPids(x).includes(client.pid!) && !/ESTAB/.test(x));
 
   keys('k');
-  s = await until('k should open the kill dialog for the client', (x) => x.includes(String(client.pid)) && /SIGTERM|TERM/.test(x) && /\by\b/.test(x));
+  s = await until(
+    'k should open the kill dialog for the client',
+    (x) => x.includes(String(client.pid)) && /SIGTERM|TERM/.test(x) && /\by\b/.test(x),
+  );
   keys('y');
   await until('y should end the client', () => client.exitCode !== null || client.signalCode !== null, 8000);
   // iperf3 catches SIGTERM and exits on its own terms; that it ended is what matters.

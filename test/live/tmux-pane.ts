@@ -9,7 +9,10 @@ import { sleep } from './harness.js';
 export class TmuxPane {
   readonly socket: string;
 
-  constructor(dir: string, readonly session = 'bwtop-test') {
+  constructor(
+    dir: string,
+    readonly session = 'bwtop-test',
+  ) {
     this.socket = join(dir, 'tmux.sock');
   }
 

@@ -46,7 +46,10 @@ test('connections lists the sockets of every namespace, named by `ip netns`', { 
   t.after(b.remove);
   ip('-n', hub.name, 'link', 'add', 'br0', 'type', 'bridge');
   ip('-n', hub.name, 'link', 'set', 'br0', 'up');
-  for (const [ns, addr, port] of [[a, '10.78.0.1', 'pa'], [b, '10.78.0.2', 'pb']] as const) {
+  for (const [ns, addr, port] of [
+    [a, '10.78.0.1', 'pa'],
+    [b, '10.78.0.2', 'pb'],
+  ] as const) {
     ip('link', 'add', port, 'netns', hub.name, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns.name);
     ip('-n', hub.name, 'link', 'set', port, 'master', 'br0');
     ip('-n', hub.name, 'link', 'set', port, 'up');
@@ -62,8 +65,12 @@ test('connections lists the sockets of every namespace, named by `ip netns`', { 
   assert.notEqual(nsA, nsB);
 
   const mine = (s: Sock) => s.local.startsWith('10.78.0.') && s.processes.some((p) => p.pid === server.pid || p.pid === client.pid);
-  const rows = connections().filter(mine).map((s) => `${s.state} ${s.local} ${s.remote} ${s.netns} ${s.container} ${s.processes.map((p) => p.pid).join(',')}`);
-  const clientPort = connections().find((s) => s.netns === nsB && s.local.startsWith('10.78.0.2:'))!.local.split(':')[1];
+  const rows = connections()
+    .filter(mine)
+    .map((s) => `${s.state} ${s.local} ${s.remote} ${s.netns} ${s.container} ${s.processes.map((p) => p.pid).join(',')}`);
+  const clientPort = connections()
+    .find((s) => s.netns === nsB && s.local.startsWith('10.78.0.2:'))!
+    .local.split(':')[1];
   assert.deepEqual(rows.sort(), [
     `ESTABLISHED 10.78.0.1:7411 10.78.0.2:${clientPort} ${nsA} ${a.name} ${server.pid}`,
     `ESTABLISHED 10.78.0.2:${clientPort} 10.78.0.1:7411 ${nsB} ${b.name} ${client.pid}`,
@@ -76,16 +83,23 @@ test('connections lists the sockets of every namespace, named by `ip netns`', { 
   assert.ok(own.every((s) => s.container === null || !s.container.startsWith('bwtop-cn-')));
 
   // Without root: bwtop's own namespace only, said once.
-  const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BWTOP, 'connections', '--json'], { encoding: 'utf8' });
+  const asNobody = spawnSync(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BWTOP, 'connections', '--json'],
+    { encoding: 'utf8' },
+  );
   if (asNobody.status !== 0 && /EACCES|Cannot find module/.test(asNobody.stderr)) {
     t.diagnostic('the build is not readable by nobody here: the run without root was not tried');
     return;
   }
   assert.equal(asNobody.status, 0, asNobody.stderr);
-  assert.match(asNobody.stderr, new RegExp(
+  assert.match(
+    asNobody.stderr,
+    new RegExp(
       String.raw`^bwtop: not running as root, so only the sockets of its own network namespace are listed \(no containers\)` +
         String.raw`[^\n]*; run it as root to see everything\n$`,
-    ));
+    ),
+  );
   const seen = JSON.parse(asNobody.stdout) as Sock[];
   assert.equal(seen.filter((s) => s.local.startsWith('10.78.0.')).length, 0);
   assert.ok(seen.every((s) => s.netns === inode('self')));

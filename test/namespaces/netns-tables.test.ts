@@ -30,7 +30,10 @@ mkdirSync(join(root, '40')); // exited: no ns link any more
 test('discovery: every namespace but bwtop’s own, processes ascending', () => {
   const d = discoverNamespaces(root, [31, 1, 40, 20, 30, 21]);
   assert.equal(d.own, 100);
-  assert.deepEqual(d.others, [{ inode: 200, pids: [20, 21] }, { inode: 300, pids: [30, 31] }]);
+  assert.deepEqual(d.others, [
+    { inode: 200, pids: [20, 21] },
+    { inode: 300, pids: [30, 31] },
+  ]);
   assert.equal(d.refused, 0);
   assert.deepEqual(groupNamespaces([[5, 7]], null), [{ inode: 7, pids: [5] }]);
 });

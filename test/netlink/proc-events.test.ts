@@ -9,7 +9,10 @@ import { parseProcEvents, procEventAcks, procEventsSubscribe, type ProcEvent } f
 
 const dir = fileURLToPath(new URL('../../../fixtures/netlink/', import.meta.url));
 const bytes = readFileSync(dir + 'proc-events.bin');
-const meta = JSON.parse(readFileSync(dir + 'proc-events.json', 'utf8')) as { recorder: number; children: Array<{ cmd: string; pid: number }> };
+const meta = JSON.parse(readFileSync(dir + 'proc-events.json', 'utf8')) as {
+  recorder: number;
+  children: Array<{ cmd: string; pid: number }>;
+};
 const events = parseProcEvents(bytes);
 const [t1, t2, t3, sh, py] = meta.children.map((c) => c.pid) as [number, number, number, number, number];
 

@@ -39,7 +39,9 @@ for (const t of TABLES) {
 }
 
 test('recorded dumps hold the scenario: mapped addresses, states, TIME_WAIT, another uid', () => {
-  const all = TABLES.flatMap((t) => parseSockDiagReply(readFileSync(`${dir}diag-${t.name}.bin`), meta.dumpSeq[t.name]!, t.proto).entries.map(line));
+  const all = TABLES.flatMap((t) =>
+    parseSockDiagReply(readFileSync(`${dir}diag-${t.name}.bin`), meta.dumpSeq[t.name]!, t.proto).entries.map(line),
+  );
   for (const expected of [
     'tcp4 127.0.0.1 7001 0.0.0.0 0 LISTEN uid=0',
     'tcp4 127.0.0.1 7008 0.0.0.0 0 LISTEN uid=65534',
@@ -104,7 +106,10 @@ test('recorded exact lookups: one socket each; for a 5-tuple nobody has, the lis
     assert.ok(e.inode > 0);
     // The same socket is in the dump of its table, identical.
     const dump = parseSockDiagReply(readFileSync(`${dir}diag-${t.name}.bin`), meta.dumpSeq[t.name]!, t.proto).entries;
-    assert.deepEqual(dump.filter((d) => d.inode === e.inode), [e]);
+    assert.deepEqual(
+      dump.filter((d) => d.inode === e.inode),
+      [e],
+    );
   }
 });
 

@@ -29,7 +29,7 @@ test('host processes (recorded pid 1 and bwtop itself) are in no container and n
   assert.deepEqual(placementFromCgroup(fixture('self.cgroup'), null), { container: null, unit: null });
 });
 
-test("the container bwtop itself runs in is the host from its view", () => {
+test('the container bwtop itself runs in is the host from its view', () => {
   const text = fixture('docker-httpd.cgroup');
   assert.deepEqual(placementFromCgroup(text, text), { container: null, unit: null });
 });
@@ -51,15 +51,17 @@ test('Kubernetes: the pod uid with the container, systemd and cgroupfs drivers',
     containerOfPath(`/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${under}.slice/cri-containerd-${ID}.scope`),
     { runtime: 'containerd', id: ID, podUid: uid },
   );
-  assert.deepEqual(
-    containerOfPath(`/kubepods.slice/kubepods-pod${under}.slice/crio-${ID}.scope`),
-    { runtime: 'crio', id: ID, podUid: uid },
-  );
+  assert.deepEqual(containerOfPath(`/kubepods.slice/kubepods-pod${under}.slice/crio-${ID}.scope`), {
+    runtime: 'crio',
+    id: ID,
+    podUid: uid,
+  });
   assert.deepEqual(containerOfPath(`/kubepods/besteffort/pod${uid}/${ID}`), { runtime: 'kubernetes', id: ID, podUid: uid });
-  assert.deepEqual(
-    containerOfPath(`/system.slice/containerd.service/kubepods-besteffort-pod${under}.slice:cri-containerd:${ID}`),
-    { runtime: 'containerd', id: ID, podUid: uid },
-  );
+  assert.deepEqual(containerOfPath(`/system.slice/containerd.service/kubepods-besteffort-pod${under}.slice:cri-containerd:${ID}`), {
+    runtime: 'containerd',
+    id: ID,
+    podUid: uid,
+  });
   assert.equal(containerOfPath(`/kubepods/besteffort/pod${uid}`), null); // the pod's own cgroup holds no process
 });
 

@@ -15,7 +15,10 @@ afterEach(killAll);
 const registry = () => new ProcessRegistry(withPlacement(new ProcFs('/proc')));
 const inode = (pid: number | 'self') => Number(/\d+/.exec(readlinkSync(`/proc/${pid}/ns/net`))![0]);
 
-test('a process in an `ip netns` namespace: the namespace name as container, its inode as netns', { skip: SKIP, timeout: 30_000 }, async (t) => {
+test('a process in an `ip netns` namespace: the namespace name as container, its inode as netns', {
+  skip: SKIP,
+  timeout: 30_000,
+}, async (t) => {
   const ns = createNetns('bwtop-place');
   t.after(ns.remove);
   const child = track(spawn(...ns.run('sleep', ['30']), { stdio: 'ignore' }));
@@ -32,11 +35,17 @@ test('a process in an `ip netns` namespace: the namespace name as container, its
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8', timeout: 20_000 });
 const DOCKER =
-  SKIP || (docker('image', 'inspect', 'bwtop-busybox').status === 0 ? false : 'needs a running Docker with the bwtop-busybox image (fixtures/placement/README.md); skipped');
+  SKIP ||
+  (docker('image', 'inspect', 'bwtop-busybox').status === 0
+    ? false
+    : 'needs a running Docker with the bwtop-busybox image (fixtures/placement/README.md); skipped');
 
 test('Docker: bridged and host-network containers named from config.v2.json', { skip: DOCKER, timeout: 60_000 }, async (t) => {
   const name = `bwtop-place-${process.pid}`;
-  for (const [suffix, net] of [['', 'bridge'], ['-host', 'host']] as const) {
+  for (const [suffix, net] of [
+    ['', 'bridge'],
+    ['-host', 'host'],
+  ] as const) {
     const r = docker('run', '-d', '--rm', '--network', net, '--name', name + suffix, 'bwtop-busybox', 'sleep', '60');
     t.after(() => docker('rm', '-f', name + suffix));
     assert.equal(r.status, 0, r.stderr);
@@ -52,14 +61,31 @@ test('Docker: bridged and host-network containers named from config.v2.json', { 
 test('Docker host network: `bwtop --json` names the server process by its container', { skip: DOCKER, timeout: 60_000 }, async (t) => {
   const name = `bwtop-json-${process.pid}`;
   const port = String(20_000 + (process.pid % 10_000));
-  const r = docker('run', '-d', '--rm', '--network', 'host', '--name', name, 'bwtop-busybox', 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/');
+  const r = docker(
+    'run',
+    '-d',
+    '--rm',
+    '--network',
+    'host',
+    '--name',
+    name,
+    'bwtop-busybox',
+    'httpd',
+    '-f',
+    '-p',
+    `127.0.0.1:${port}`,
+    '-h',
+    '/',
+  );
   t.after(() => docker('rm', '-f', name));
   assert.equal(r.status, 0, r.stderr);
   const size = Number(docker('exec', name, 'stat', '-c', '%s', '/bin/busybox').stdout.trim());
   assert.ok(size > 100_000);
   const bw = await startBwtop(['-i', 'lo', '-d', '0.5']);
   await sleep(500);
-  const got = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download}', `http://127.0.0.1:${port}/bin/busybox`], { encoding: 'utf8' });
+  const got = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download}', `http://127.0.0.1:${port}/bin/busybox`], {
+    encoding: 'utf8',
+  });
   assert.equal(Number(got.stdout), size);
   await sleep(1500);
   bw.child.kill('SIGINT');

@@ -51,7 +51,10 @@ test('CRI annotations: namespace/pod/container; the sandbox is the pod', () => {
 });
 
 test('containers.json (Podman, CRI-O): the first name of the id', () => {
-  const doc = JSON.stringify([{ id: 'b'.repeat(64), names: ['db'] }, { id: 'c'.repeat(64), names: [] }]);
+  const doc = JSON.stringify([
+    { id: 'b'.repeat(64), names: ['db'] },
+    { id: 'c'.repeat(64), names: [] },
+  ]);
   assert.equal(storageNameFromContainersJson(doc, 'b'.repeat(64)), 'db');
   assert.equal(storageNameFromContainersJson(doc, 'c'.repeat(64)), null);
   assert.equal(storageNameFromContainersJson('{}', 'b'.repeat(64)), null);

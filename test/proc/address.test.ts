@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  formatEndpoint,
-  formatIpv6Bytes,
-  ipv4FromHostWord,
-  ipv6FromHostHex,
-  joinAddress,
-} from '../../src/core/proc/address.js';
+import { formatEndpoint, formatIpv6Bytes, ipv4FromHostWord, ipv6FromHostHex, joinAddress } from '../../src/core/proc/address.js';
 
 const v6 = (hex: string) => ipv6FromHostHex(hex, 0);
 

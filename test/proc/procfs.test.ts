@@ -15,10 +15,7 @@ const fixture = () => new ProcFs(root, { passwdPath: join(root, 'etc-passwd') })
 const sorted = (a: number[] | null) => (a === null ? null : [...a].sort((x, y) => x - y));
 
 test('listPids: the numeric entries only', () => {
-  assert.deepEqual(
-    sorted(fixture().listPids()),
-    [6786, 6787, 6788, 6789, 6790, 6791, 6792, 6793, 6795, 6796, 6797, 6798, 6799, 6800],
-  );
+  assert.deepEqual(sorted(fixture().listPids()), [6786, 6787, 6788, 6789, 6790, 6791, 6792, 6793, 6795, 6796, 6797, 6798, 6799, 6800]);
 });
 
 test('readSocketInodes: socket links only, one per descriptor', () => {
@@ -94,7 +91,9 @@ test('live /proc: this process and a socket it holds', async () => {
 
 test('parseSockstat: counts per table (in use plus TIME_WAIT)', () => {
   // copied from this kernel's /proc/net/sockstat and sockstat6
-  const v4 = 'sockets: used 10058\nTCP: inuse 10004 orphan 0 tw 3 alloc 10008 mem 1\nUDP: inuse 2 mem 0\n' + 'UDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n';
+  const v4 =
+    'sockets: used 10058\nTCP: inuse 10004 orphan 0 tw 3 alloc 10008 mem 1\nUDP: inuse 2 mem 0\n' +
+    'UDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n';
   const v6 = 'TCP6: inuse 1\nUDP6: inuse 4\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n';
   assert.deepEqual(parseSockstat(v4), { tcp: 10007, tcp6: 0, udp: 2, udp6: 0 });
   assert.deepEqual(parseSockstat(v6), { tcp: 0, tcp6: 1, udp: 0, udp6: 4 });

@@ -4,13 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
-import {
-  parseCmdline,
-  parsePasswd,
-  parseSocketLink,
-  parseStatStartTime,
-  parseStatusUid,
-} from '../../src/core/proc/procText.js';
+import { parseCmdline, parsePasswd, parseSocketLink, parseStatStartTime, parseStatusUid } from '../../src/core/proc/procText.js';
 
 const root = new URL('../../../fixtures/proc/loopback-mix/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'latin1');
@@ -53,7 +47,10 @@ function checkRows(text: string, proto: 'tcp' | 'udp', family: 4 | 6): void {
 
 test('parseNetTable: mutated real tables', () => {
   for (const t of tables) {
-    fc.assert(fc.property(mutated(t.text), (text) => checkRows(text, t.proto, t.family)), { numRuns: 300 });
+    fc.assert(
+      fc.property(mutated(t.text), (text) => checkRows(text, t.proto, t.family)),
+      { numRuns: 300 },
+    );
   }
 });
 

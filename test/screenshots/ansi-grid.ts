@@ -25,7 +25,20 @@ interface Pen {
 
 // VT100 special graphics, as tmux writes ACS cells between SO and SI.
 const ACS: Record<string, string> = {
-  j: '┘', k: '┐', l: '┌', m: '└', n: '┼', q: '─', t: '├', u: '┤', v: '┴', w: '┬', x: '│', a: '▒', '~': '·', '`': '◆',
+  j: '┘',
+  k: '┐',
+  l: '┌',
+  m: '└',
+  n: '┼',
+  q: '─',
+  t: '├',
+  u: '┤',
+  v: '┴',
+  w: '┬',
+  x: '│',
+  a: '▒',
+  '~': '·',
+  '`': '◆',
 };
 
 const RESET: Pen = { fg: -1, bg: -1, bold: false, inverse: false, underline: false };

@@ -79,7 +79,21 @@ function main(argv: string[]): void {
   try {
     // The exit status goes to a file: tmux does not always report it for a dead pane.
     const exitFile = join(dir, 'exit');
-    const started = tmux('new-session', '-d', '-s', 'shots', '-x', String(COLS), '-y', String(ROWS), '-e', 'LANG=C.UTF-8', '-e', 'NO_COLOR=', `${cmd}; echo $? > '${exitFile}'`);
+    const started = tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'shots',
+      '-x',
+      String(COLS),
+      '-y',
+      String(ROWS),
+      '-e',
+      'LANG=C.UTF-8',
+      '-e',
+      'NO_COLOR=',
+      `${cmd}; echo $? > '${exitFile}'`,
+    );
     if (started.status !== 0) fail(`tmux could not start: ${started.stderr.trim()}`);
     const deadline = Date.now() + 20000;
     while (!/^\s*PID\S* USER/m.test(pane()) || /waiting for the first refresh/.test(pane())) {

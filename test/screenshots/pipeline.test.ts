@@ -37,7 +37,13 @@ test('ANSI grid: SGR colours and attributes, wide characters, ACS line drawing',
   assert.deepEqual([row0[0]!.ch, row0[0]!.bold, row0[1]!.ch, row0[1]!.fg, row0[2]!.inverse], ['B', true, 'y', 3, true]);
   assert.deepEqual([row0[3]!.ch, row0[4]!.filler, row0[5]!.ch], ['漢', true, 'x']);
   const row1 = g[1]!;
-  assert.equal(row1.slice(0, 3).map((c) => c.ch).join(''), '┌─┐');
+  assert.equal(
+    row1
+      .slice(0, 3)
+      .map((c) => c.ch)
+      .join(''),
+    '┌─┐',
+  );
   assert.deepEqual([row1[4]!.fg, row1[5]!.fg, row1[5]!.bg], [208, 208, 21]);
   assert.equal(row1[7]!.ch, ' ');
 });
@@ -49,7 +55,12 @@ test('raster: cells are 8x16, a full block is all foreground, braille dots where
   assert.equal(img.height, CELL_H);
   const px = (x: number, y: number): number[] => [...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
   const red = paletteColour(1, true);
-  for (const [x, y] of [[0, 0], [7, 15], [3, 8]] as const) assert.deepEqual(px(x, y), red);
+  for (const [x, y] of [
+    [0, 0],
+    [7, 15],
+    [3, 8],
+  ] as const)
+    assert.deepEqual(px(x, y), red);
   const fg = paletteColour(-1, true);
   const bg = paletteColour(-1, false);
   // ⠁ is dot 1: top-left only.

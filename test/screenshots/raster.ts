@@ -21,8 +21,22 @@ function loadFont(file: string): Glyphs {
 let fonts: { normal: Glyphs; bold: Glyphs } | null = null;
 
 const BASE16: Array<[number, number, number]> = [
-  [0, 0, 0], [205, 49, 49], [13, 188, 121], [229, 229, 16], [36, 114, 200], [188, 63, 188], [17, 168, 205], [229, 229, 229],
-  [102, 102, 102], [241, 76, 76], [35, 209, 139], [245, 245, 67], [59, 142, 234], [214, 112, 214], [41, 184, 219], [255, 255, 255],
+  [0, 0, 0],
+  [205, 49, 49],
+  [13, 188, 121],
+  [229, 229, 16],
+  [36, 114, 200],
+  [188, 63, 188],
+  [17, 168, 205],
+  [229, 229, 229],
+  [102, 102, 102],
+  [241, 76, 76],
+  [35, 209, 139],
+  [245, 245, 67],
+  [59, 142, 234],
+  [214, 112, 214],
+  [41, 184, 219],
+  [255, 255, 255],
 ];
 const DEFAULT_FG: [number, number, number] = [214, 214, 214];
 const DEFAULT_BG: [number, number, number] = [24, 24, 28];
@@ -45,7 +59,16 @@ function geometric(ch: string): ((x: number, y: number) => boolean) | null {
   if (cp >= 0x2800 && cp <= 0x28ff) {
     const bits = cp - 0x2800;
     // Dot numbering: 1 2 3 7 down the left column, 4 5 6 8 down the right.
-    const dots: Array<[number, number, number]> = [[0, 0, 1], [0, 1, 2], [0, 2, 4], [1, 0, 8], [1, 1, 16], [1, 2, 32], [0, 3, 64], [1, 3, 128]];
+    const dots: Array<[number, number, number]> = [
+      [0, 0, 1],
+      [0, 1, 2],
+      [0, 2, 4],
+      [1, 0, 8],
+      [1, 1, 16],
+      [1, 2, 32],
+      [0, 3, 64],
+      [1, 3, 128],
+    ];
     return (x, y) => dots.some(([c, r, b]) => (bits & b) !== 0 && x >= 1 + c * 4 && x < 3 + c * 4 && y >= 1 + r * 4 && y < 3 + r * 4);
   }
   if (cp >= 0x2588 && cp <= 0x258f) {
@@ -54,18 +77,24 @@ function geometric(ch: string): ((x: number, y: number) => boolean) | null {
   }
   const lines: Record<string, [boolean, boolean, boolean, boolean]> = {
     // up, down, left, right
-    '─': [false, false, true, true], '│': [true, true, false, false], '┌': [false, true, false, true],
-    '┐': [false, true, true, false], '└': [true, false, false, true], '┘': [true, false, true, false],
-    '├': [true, true, false, true], '┤': [true, true, true, false], '┬': [false, true, true, true],
-    '┴': [true, false, true, true], '┼': [true, true, true, true],
+    '─': [false, false, true, true],
+    '│': [true, true, false, false],
+    '┌': [false, true, false, true],
+    '┐': [false, true, true, false],
+    '└': [true, false, false, true],
+    '┘': [true, false, true, false],
+    '├': [true, true, false, true],
+    '┤': [true, true, true, false],
+    '┬': [false, true, true, true],
+    '┴': [true, false, true, true],
+    '┼': [true, true, true, true],
   };
   const l = lines[ch];
   if (!l) return null;
   const [up, down, left, right] = l;
   const cx = 3;
   const cy = 7;
-  return (x, y) =>
-    (x === cx && ((up && y <= cy) || (down && y >= cy))) || (y === cy && ((left && x <= cx) || (right && x >= cx)));
+  return (x, y) => (x === cx && ((up && y <= cy) || (down && y >= cy))) || (y === cy && ((left && x <= cx) || (right && x >= cx)));
 }
 
 function glyphPixel(cell: Cell): (x: number, y: number) => boolean {

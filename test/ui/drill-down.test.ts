@@ -22,7 +22,10 @@ test('Enter shows the selected process: the iperf3 client and its connection to 
   const conns = lines.filter((l) => l.startsWith('tcp '));
   assert.deepEqual(
     conns.map((l) => l.split(/\s+/).slice(1, 3)),
-    [['127.0.0.1:40000', '127.0.0.1:5201'], ['127.0.0.1:39998', '127.0.0.1:5201']],
+    [
+      ['127.0.0.1:40000', '127.0.0.1:5201'],
+      ['127.0.0.1:39998', '127.0.0.1:5201'],
+    ],
   );
   assert.match(conns[0]!, /ESTABLISHED +113 MiB\/s +50\.8 KiB\/s$/);
   t.close();
@@ -40,7 +43,11 @@ test('120x40 drill-down shows totals beside the rates and the process chart', as
   t.close();
 });
 
-for (const [what, key] of [['Esc', KEYS.escape], ['Left', KEYS.left], ['Backspace', KEYS.backspace]] as const) {
+for (const [what, key] of [
+  ['Esc', KEYS.escape],
+  ['Left', KEYS.left],
+  ['Backspace', KEYS.backspace],
+] as const) {
   test(`${what} returns to the list with the same process selected`, async () => {
     const t = startApp({ cols: 80, rows: 24 });
     t.app.update(demoSnapshot());
@@ -58,8 +65,10 @@ test('host names: both ends asked once per address, shown as they arrive, d togg
   const names: Record<string, string> = { '192.0.2.44': 'laptop.example', '10.0.0.5': 'lab1.example' };
   const answers: Array<() => void> = [];
   const t = startApp({
-    cols: 80, rows: 24,
-    deps: { reverseDns: (a) => {
+    cols: 80,
+    rows: 24,
+    deps: {
+      reverseDns: (a) => {
         asked.push(a);
         return new Promise((r) => answers.push(() => r(names[a] ?? null)));
       },
@@ -101,7 +110,12 @@ test('a drilled process that leaves the snapshot stays on screen marked gone', a
   const t = startApp({ cols: 80, rows: 24 });
   t.app.update(demoSnapshot());
   await t.press(KEYS.enter); // 5201
-  t.app.update(snapshot(demoProcesses().filter((p) => p.pid !== 5201), T0 + 1000));
+  t.app.update(
+    snapshot(
+      demoProcesses().filter((p) => p.pid !== 5201),
+      T0 + 1000,
+    ),
+  );
   const text = t.text();
   assert.match(text, /pid 5201 {2}iperf3 {2}user root {2}\[gone from the capture\]/);
   await t.press(KEYS.escape);
@@ -113,11 +127,21 @@ test('Up/Down scroll a long connection list', async () => {
   const procs = demoProcesses();
   const big = procs.find((p) => p.pid === 812)!;
   const base = big.connections[0]!;
-  big.connections = Array.from({ length: 30 }, (_, i) => ({ ...base, id: `c${i}`, remote: `127.0.0.1:${50000 + i}`, sentRate: 1000 * (30 - i) }));
+  big.connections = Array.from({ length: 30 }, (_, i) => ({
+    ...base,
+    id: `c${i}`,
+    remote: `127.0.0.1:${50000 + i}`,
+    sentRate: 1000 * (30 - i),
+  }));
   const t = startApp({ cols: 80, rows: 24 });
   t.app.update(snapshot(procs));
   await t.press(KEYS.down, KEYS.down, KEYS.enter);
-  const firstRemote = (): string | undefined => t.text().split('\n').find((l) => l.startsWith('tcp '))?.split(/\s+/)[2];
+  const firstRemote = (): string | undefined =>
+    t
+      .text()
+      .split('\n')
+      .find((l) => l.startsWith('tcp '))
+      ?.split(/\s+/)[2];
   assert.equal(firstRemote(), '127.0.0.1:50000');
   await t.press(KEYS.down, KEYS.down);
   assert.equal(firstRemote(), '127.0.0.1:50002');

@@ -15,7 +15,12 @@ export function history(peak: number, seed = 1): number[] {
   });
 }
 
-export function conn(local: string, remote: string, rates: { sent: number; received: number }, extra: Partial<ConnectionStats> = {}): ConnectionStats {
+export function conn(
+  local: string,
+  remote: string,
+  rates: { sent: number; received: number },
+  extra: Partial<ConnectionStats> = {},
+): ConnectionStats {
   const proto = extra.proto ?? 'tcp';
   const family = remote.startsWith('[') ? 6 : 4;
   const remoteAddr = family === 6 ? remote.slice(1, remote.lastIndexOf(']')) : remote.slice(0, remote.lastIndexOf(':'));
@@ -98,13 +103,24 @@ export function snapshot(processes: ProcessStats[], tsMs = T0): Snapshot {
       receivedTotal: sum((p) => p.receivedTotal),
       sentRate: sum((p) => p.sentRate),
       receivedRate: sum((p) => p.receivedRate),
-      sentHistory: history(sum((p) => p.sentRate), 3),
-      receivedHistory: history(sum((p) => p.receivedRate), 5),
+      sentHistory: history(
+        sum((p) => p.sentRate),
+        3,
+      ),
+      receivedHistory: history(
+        sum((p) => p.receivedRate),
+        5,
+      ),
     },
     processes,
     programs: [],
     ownership: { mode: 'events', note: null },
-    unknown: { ...zero, sentTotal: 1840, receivedTotal: 620, byProto: { tcp: zero, udp: { ...zero, sentTotal: 1840, receivedTotal: 620 }, other: zero } },
+    unknown: {
+      ...zero,
+      sentTotal: 1840,
+      receivedTotal: 620,
+      byProto: { tcp: zero, udp: { ...zero, sentTotal: 1840, receivedTotal: 620 }, other: zero },
+    },
     pendingBytes: 0,
   };
 }
@@ -112,33 +128,86 @@ export function snapshot(processes: ProcessStats[], tsMs = T0): Snapshot {
 /** A busy loopback host: every kind of row the table draws. */
 export function demoProcesses(): ProcessStats[] {
   return [
-    proc({ pid: 4242, name: 'curl', cmdline: 'curl -O http://127.0.0.1:8080/big.iso', sentRate: 1200, receivedRate: 980000,
-      connections: [conn('127.0.0.1:51234', '127.0.0.1:8080', { sent: 1200, received: 980000 })] }),
-    proc({ pid: 812, name: 'nginx', cmdline: 'nginx: worker process', user: 'www-data', sentRate: 981000, receivedRate: 1500,
+    proc({
+      pid: 4242,
+      name: 'curl',
+      cmdline: 'curl -O http://127.0.0.1:8080/big.iso',
+      sentRate: 1200,
+      receivedRate: 980000,
+      connections: [conn('127.0.0.1:51234', '127.0.0.1:8080', { sent: 1200, received: 980000 })],
+    }),
+    proc({
+      pid: 812,
+      name: 'nginx',
+      cmdline: 'nginx: worker process',
+      user: 'www-data',
+      sentRate: 981000,
+      receivedRate: 1500,
       connections: [
         conn('127.0.0.1:8080', '127.0.0.1:51234', { sent: 980000, received: 1200 }),
         conn('127.0.0.1:8080', '127.0.0.1:51240', { sent: 1000, received: 300 }),
         conn('[::1]:8080', '[::1]:40112', { sent: 0, received: 0 }, { state: 'CLOSED' }),
-      ] }),
-    proc({ pid: 5310, name: 'iperf3', cmdline: 'iperf3 -c 127.0.0.1 -p 5201 -t 60', sentRate: 118000000, receivedRate: 52000,
+      ],
+    }),
+    proc({
+      pid: 5310,
+      name: 'iperf3',
+      cmdline: 'iperf3 -c 127.0.0.1 -p 5201 -t 60',
+      sentRate: 118000000,
+      receivedRate: 52000,
       connections: [
         conn('127.0.0.1:40000', '127.0.0.1:5201', { sent: 118000000, received: 52000 }),
         conn('127.0.0.1:39998', '127.0.0.1:5201', { sent: 240, received: 180 }),
-      ] }),
-    proc({ pid: 5201, name: 'iperf3', cmdline: 'iperf3 -s -p 5201', sentRate: 52180, receivedRate: 118000240,
+      ],
+    }),
+    proc({
+      pid: 5201,
+      name: 'iperf3',
+      cmdline: 'iperf3 -s -p 5201',
+      sentRate: 52180,
+      receivedRate: 118000240,
       connections: [
         conn('127.0.0.1:5201', '127.0.0.1:40000', { sent: 52000, received: 118000000 }),
         conn('127.0.0.1:5201', '127.0.0.1:39998', { sent: 180, received: 240 }),
-      ] }),
-    proc({ pid: 733, name: 'sshd', cmdline: 'sshd: admin@pts/0', user: 'admin', sentRate: 2150, receivedRate: 310,
-      connections: [conn('10.0.0.5:22', '192.0.2.44:53122', { sent: 2150, received: 310 })] }),
-    proc({ pid: 611, name: 'chronyd', cmdline: '/usr/sbin/chronyd -F 1', user: '_chrony', sentRate: 76, receivedRate: 76,
-      connections: [conn('0.0.0.0:323', '127.0.0.1:52000', { sent: 76, received: 76 }, { proto: 'udp' })] }),
-    proc({ pid: 590, name: 'systemd-resolve', cmdline: '/lib/systemd/systemd-resolved', user: 'systemd-resolve', sentRate: 76, receivedRate: 76,
-      connections: [conn('127.0.0.53:53', '127.0.0.1:41000', { sent: 76, received: 76 }, { proto: 'udp' })] }),
+      ],
+    }),
+    proc({
+      pid: 733,
+      name: 'sshd',
+      cmdline: 'sshd: admin@pts/0',
+      user: 'admin',
+      sentRate: 2150,
+      receivedRate: 310,
+      connections: [conn('10.0.0.5:22', '192.0.2.44:53122', { sent: 2150, received: 310 })],
+    }),
+    proc({
+      pid: 611,
+      name: 'chronyd',
+      cmdline: '/usr/sbin/chronyd -F 1',
+      user: '_chrony',
+      sentRate: 76,
+      receivedRate: 76,
+      connections: [conn('0.0.0.0:323', '127.0.0.1:52000', { sent: 76, received: 76 }, { proto: 'udp' })],
+    }),
+    proc({
+      pid: 590,
+      name: 'systemd-resolve',
+      cmdline: '/lib/systemd/systemd-resolved',
+      user: 'systemd-resolve',
+      sentRate: 76,
+      receivedRate: 76,
+      connections: [conn('127.0.0.53:53', '127.0.0.1:41000', { sent: 76, received: 76 }, { proto: 'udp' })],
+    }),
     proc({ pid: 1, name: 'systemd', cmdline: '/sbin/init', sentRate: 0, receivedRate: 40 }),
-    proc({ pid: 2222, name: 'wget', cmdline: 'wget http://127.0.0.1:8080/small', sentRate: 0, receivedRate: 0, exitedAtMs: T0 - 2000,
-      connections: [conn('127.0.0.1:51000', '127.0.0.1:8080', { sent: 0, received: 0 }, { state: 'CLOSED' })] }),
+    proc({
+      pid: 2222,
+      name: 'wget',
+      cmdline: 'wget http://127.0.0.1:8080/small',
+      sentRate: 0,
+      receivedRate: 0,
+      exitedAtMs: T0 - 2000,
+      connections: [conn('127.0.0.1:51000', '127.0.0.1:8080', { sent: 0, received: 0 }, { state: 'CLOSED' })],
+    }),
   ];
 }
 

@@ -52,7 +52,12 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export function startApp(o: HarnessOptions = {}): Harness {
   const env = o.env ?? { LANG: 'C.UTF-8' };
-  const h = createHeadlessScreen({ cols: o.cols ?? 120, rows: o.rows ?? 40, term: o.term ?? 'xterm-256color', utf8: /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '') });
+  const h = createHeadlessScreen({
+    cols: o.cols ?? 120,
+    rows: o.rows ?? 40,
+    term: o.term ?? 'xterm-256color',
+    utf8: /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || ''),
+  });
   const calls: Array<[number, NodeJS.Signals]> = [];
   const { reverseDns, ...deps } = o.deps ?? {};
   const dns = new ReverseDnsCache(reverseDns ?? (async () => null));

@@ -33,7 +33,11 @@ test('F4 filters as / does; F3 searches without filtering, F3 again jumps on', a
   await t.press(KEYS.escape, F.f3, 'i', 'p');
   assert.equal(tablePids(t.text()).length, 9, 'the list stays whole');
   assert.match(t.text(), /search: ip_/);
-  const selected = (): string => t.text().split('\n').find((l) => / iperf3 /.test(l) && l.includes('5310')) ?? '';
+  const selected = (): string =>
+    t
+      .text()
+      .split('\n')
+      .find((l) => / iperf3 /.test(l) && l.includes('5310')) ?? '';
   await t.press(F.f3);
   assert.ok(selected());
   await t.press(KEYS.enter, KEYS.enter);
@@ -56,7 +60,11 @@ test('F6 opens the sort menu; Enter sorts by the chosen column', async () => {
 test('the mouse: click selects, a second click opens, the wheel scrolls, --no-mouse ignores it', async () => {
   const t = startApp({ cols: 120, rows: 40 });
   t.app.update(demoSnapshot());
-  const row = (pid: number): number => t.text().split('\n').findIndex((l) => new RegExp(`^ +${pid} `).test(l));
+  const row = (pid: number): number =>
+    t
+      .text()
+      .split('\n')
+      .findIndex((l) => new RegExp(`^ +${pid} `).test(l));
   await t.press(click(20, row(812)));
   await t.press(KEYS.enter);
   assert.match(t.text(), /pid 812 {2}nginx/, 'the clicked row was selected');
@@ -92,7 +100,11 @@ test('g groups by program, then by container/service; Enter opens a group, Esc c
 test('the terminal is asked for clicks and the wheel in SGR form only, never for every mouse movement', () => {
   const t = startApp({ cols: 80, rows: 24 });
   const modes = new Map<string, boolean>();
-  for (const m of t.h.written().toString('latin1').matchAll(/\x1b\[\?(\d+)([hl])/g)) modes.set(m[1]!, m[2] === 'h');
+  for (const m of t.h
+    .written()
+    .toString('latin1')
+    .matchAll(/\x1b\[\?(\d+)([hl])/g))
+    modes.set(m[1]!, m[2] === 'h');
   assert.equal(modes.get('1000'), true, 'button events');
   assert.equal(modes.get('1006'), true, 'SGR coordinates');
   for (const motion of ['1002', '1003', '1005']) assert.notEqual(modes.get(motion), true, motion);

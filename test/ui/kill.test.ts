@@ -24,7 +24,8 @@ function withSleeper(pid: number, startTime: number) {
 
 function realKillApp(recorded: Array<[number, NodeJS.Signals]>) {
   return startApp({
-    cols: 80, rows: 24,
+    cols: 80,
+    rows: 24,
     deps: {
       signal: (pid, sig) => {
         recorded.push([pid, sig]);
@@ -147,7 +148,8 @@ for (const [code, message] of [
 ] as const) {
   test(`${code} from kill(2) is reported in the status line`, async () => {
     const t = startApp({
-      cols: 80, rows: 24,
+      cols: 80,
+      rows: 24,
       deps: {
         processStartTime: (pid) => 100000 + pid,
         signal: () => {
@@ -187,7 +189,10 @@ test('a program row lists its pids and signals them all after y, each checked ag
   const calls: Array<[number, NodeJS.Signals]> = [];
   const t = realKillApp(calls);
   const key = '/usr/bin/sleep\u0000sleep\u00000';
-  const procs = [a, b].map((s) => ({ ...proc({ pid: s.pid, name: 'sleep', cmdline: 'sleep 30', startTime: readStartTime(s.pid)!, sentRate: 9e9, receivedRate: 0 }), programKey: key }));
+  const procs = [a, b].map((s) => ({
+    ...proc({ pid: s.pid, name: 'sleep', cmdline: 'sleep 30', startTime: readStartTime(s.pid)!, sentRate: 9e9, receivedRate: 0 }),
+    programKey: key,
+  }));
   t.app.update(snapshot([...demoProcesses(), ...procs]));
   await t.press('g');
   assert.match(t.text(), /^ +- root +sleep ×2 /m);
@@ -195,7 +200,10 @@ test('a program row lists its pids and signals them all after y, each checked ag
   assert.match(t.text(), /kill 2 processes/);
   assert.match(t.text(), new RegExp(`│pids ${Math.min(a.pid, b.pid)} ${Math.max(a.pid, b.pid)} +│`));
   await t.press('y');
-  assert.deepEqual(calls.map(([pid]) => pid).sort((x, y) => x - y), [a.pid, b.pid].sort((x, y) => x - y));
+  assert.deepEqual(
+    calls.map(([pid]) => pid).sort((x, y) => x - y),
+    [a.pid, b.pid].sort((x, y) => x - y),
+  );
   assert.deepEqual(await a.exit, [null, 'SIGTERM']);
   assert.deepEqual(await b.exit, [null, 'SIGTERM']);
   assert.match(t.text(), /sent SIGTERM to 2 of 2 processes of sleep/);
@@ -207,11 +215,29 @@ test('a short-lived program entry: its pids that still run are read at open and 
   const calls: Array<[number, NodeJS.Signals]> = [];
   const t = realKillApp(calls);
   const s = snapshot(demoProcesses());
-  s.programs = [{
-    programKey: 'k', name: 'sleep', exe: '/usr/bin/sleep', cmdline: 'sleep 30', user: 'root', uid: 0, pids: [a.pid, 999999999],
-    container: null, unit: null, netns: null, sent: 1, received: 1, sentTotal: 9e12, receivedTotal: 9e12, sentRate: 9e9, receivedRate: 9e9,
-    connections: [], sentHistory: [], receivedHistory: [],
-  }];
+  s.programs = [
+    {
+      programKey: 'k',
+      name: 'sleep',
+      exe: '/usr/bin/sleep',
+      cmdline: 'sleep 30',
+      user: 'root',
+      uid: 0,
+      pids: [a.pid, 999999999],
+      container: null,
+      unit: null,
+      netns: null,
+      sent: 1,
+      received: 1,
+      sentTotal: 9e12,
+      receivedTotal: 9e12,
+      sentRate: 9e9,
+      receivedRate: 9e9,
+      connections: [],
+      sentHistory: [],
+      receivedHistory: [],
+    },
+  ];
   t.app.update(s);
   assert.match(t.text(), /^ +- root +sleep ×2 \(short-li/m);
   await t.press('k');

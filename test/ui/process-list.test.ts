@@ -87,14 +87,21 @@ test('the selection follows the process, not the row, when the order changes', a
   let text = t.text();
   assert.ok(rowAttributes(t.h.screen, rowOf(text, 4242)).every(isHighlighted));
   // curl becomes the busiest process: it moves to the top, the selection with it.
-  const procs = demoProcesses().map((p) => (p.pid === 4242 ? proc({ pid: 4242, name: 'curl', sentRate: 5000, receivedRate: 300000000 }) : p));
+  const procs = demoProcesses().map((p) =>
+    p.pid === 4242 ? proc({ pid: 4242, name: 'curl', sentRate: 5000, receivedRate: 300000000 }) : p,
+  );
   t.app.update(snapshot(procs, T0 + 1000));
   text = t.text();
   assert.equal(tablePids(text)[0], 4242);
   assert.ok(rowAttributes(t.h.screen, rowOf(text, 4242)).every(isHighlighted));
   assert.ok(!rowAttributes(t.h.screen, rowOf(text, 812)).some(isHighlighted));
   // Gone from the snapshot: the selection stays at the same position.
-  t.app.update(snapshot(demoProcesses().filter((p) => p.pid !== 4242), T0 + 2000));
+  t.app.update(
+    snapshot(
+      demoProcesses().filter((p) => p.pid !== 4242),
+      T0 + 2000,
+    ),
+  );
   text = t.text();
   assert.equal(rowOf(text, 4242), -1);
   assert.ok(rowAttributes(t.h.screen, rowOf(text, 5201)).every(isHighlighted));
@@ -142,7 +149,12 @@ test('Space pauses the display while refreshes keep arriving; Space again shows 
   t.app.update(demoSnapshot());
   await t.press(KEYS.space);
   assert.match(t.text(), /\[PAUSED\]/);
-  t.app.update(snapshot(demoProcesses().filter((p) => p.pid !== 812), T0 + 1000));
+  t.app.update(
+    snapshot(
+      demoProcesses().filter((p) => p.pid !== 812),
+      T0 + 1000,
+    ),
+  );
   assert.notEqual(rowOf(t.text(), 812), -1, 'frozen: nginx still shown');
   await t.press(KEYS.space);
   assert.equal(rowOf(t.text(), 812), -1);
@@ -188,7 +200,10 @@ test('an unchanged refresh writes nothing to the terminal', () => {
   t.close();
 });
 
-for (const [what, key] of [['q', 'q'], ['Ctrl-C', KEYS.ctrlC]] as const) {
+for (const [what, key] of [
+  ['q', 'q'],
+  ['Ctrl-C', KEYS.ctrlC],
+] as const) {
   test(`${what} resolves done; destroy restores the terminal once`, async () => {
     const t = startApp({ cols: 80, rows: 24 });
     t.app.update(demoSnapshot());

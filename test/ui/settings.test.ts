@@ -21,7 +21,11 @@ function folder(t: { after(fn: () => void): void }): string {
 test('settings path: XDG_CONFIG_HOME, else ~/.config', () => {
   assert.equal(settingsPath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/home/a' }), '/x/cfg/bwtop/config.json');
   assert.equal(settingsPath({ HOME: '/home/a' }), '/home/a/.config/bwtop/config.json');
-  assert.equal(settingsPath({ XDG_CONFIG_HOME: 'relative', HOME: '/home/a' }), '/home/a/.config/bwtop/config.json', 'a relative XDG path is ignored, as the spec says');
+  assert.equal(
+    settingsPath({ XDG_CONFIG_HOME: 'relative', HOME: '/home/a' }),
+    '/home/a/.config/bwtop/config.json',
+    'a relative XDG path is ignored, as the spec says',
+  );
 });
 
 test('a round trip keeps every setting; garbage and bad values give one sentence and no settings', () => {
@@ -47,7 +51,9 @@ test('writes are atomic: folders made, the file replaced by rename, no temporary
   assert.match(writeSettingsText(join(dir, 'file', 'bwtop', 'config.json'), '{}', {})!, /^cannot save settings to .*: (ENOTDIR|EEXIST)$/);
 });
 
-test('as root under sudo, what is created in the user\'s home belongs to the user', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, (t) => {
+test("as root under sudo, what is created in the user's home belongs to the user", {
+  skip: process.getuid?.() !== 0 ? 'needs root' : false,
+}, (t) => {
   const home = folder(t);
   mkdirSync(join(home, 'u'));
   chownSync(join(home, 'u'), 4242, 4243);
@@ -62,7 +68,12 @@ test('as root under sudo, what is created in the user\'s home belongs to the use
 
 test('the screen starts with the remembered settings and saves what keys and clicks change', async () => {
   const saved: unknown[] = [];
-  const t = startApp({ cols: 120, rows: 40, deps: { settings: { sort: { key: 'pid', reversed: false } }, saveSettings: (s) => {
+  const t = startApp({
+    cols: 120,
+    rows: 40,
+    deps: {
+      settings: { sort: { key: 'pid', reversed: false } },
+      saveSettings: (s) => {
         saved.push(s);
         return null;
       },
@@ -70,7 +81,10 @@ test('the screen starts with the remembered settings and saves what keys and cli
   });
   t.app.update(demoSnapshot());
   assert.deepEqual(tablePids(t.text()), [1, 590, 611, 733, 812, 2222, 4242, 5201, 5310]);
-  const heading = t.text().split('\n').findIndex((l) => /^ +PID/.test(l));
+  const heading = t
+    .text()
+    .split('\n')
+    .findIndex((l) => /^ +PID/.test(l));
   const x = t.text().split('\n')[heading]!.indexOf('RECEIVED');
   await t.press(click(x, heading));
   assert.match(t.text(), /RECEIVED▼/, 'a click on RECEIVED sorts by it, biggest first');
@@ -83,7 +97,11 @@ test('the screen starts with the remembered settings and saves what keys and cli
 });
 
 test('a bad settings file shows one footer line and the defaults', () => {
-  const t = startApp({ cols: 120, rows: 40, deps: { notice: { text: 'ignoring /c/bwtop/config.json: it is not valid JSON; fix or delete it (defaults are used)', error: true } } });
+  const t = startApp({
+    cols: 120,
+    rows: 40,
+    deps: { notice: { text: 'ignoring /c/bwtop/config.json: it is not valid JSON; fix or delete it (defaults are used)', error: true } },
+  });
   t.app.update(demoSnapshot());
   const lines = t.text().split('\n');
   assert.equal(lines[38], 'ignoring /c/bwtop/config.json: it is not valid JSON; fix or delete it (defaults are used)');

@@ -56,7 +56,10 @@ test('non-UTF-8 locale: pure ASCII output, ASCII bars, markers and charts', asyn
   const t = startApp({ cols: 80, rows: 24, env: { LANG: 'C' } });
   t.app.update(demoSnapshot());
   const out = t.h.written();
-  assert.ok(out.every((b) => b < 0x80), 'every byte is ASCII');
+  assert.ok(
+    out.every((b) => b < 0x80),
+    'every byte is ASCII',
+  );
   const text = t.text();
   matchSnapshot('list-80x24-ascii', text);
   assert.match(text, /SENT\+RECVv/);
@@ -76,12 +79,15 @@ test('locale precedence: LC_ALL, then LC_CTYPE, then LANG; NO_COLOR only when no
 
 test('a terminal that cannot position the cursor is refused with one sentence', () => {
   for (const TERM of ['dumb', undefined]) {
-    assert.throws(() => createTerminalScreen({ TERM }), (e: unknown) => {
-      assert.ok(e instanceof UnsupportedTerminalError);
-      assert.match(e.message, /cannot position the cursor.*set TERM .*or use --json$/);
-      assert.doesNotMatch(e.message, /\n/);
-      return true;
-    });
+    assert.throws(
+      () => createTerminalScreen({ TERM }),
+      (e: unknown) => {
+        assert.ok(e instanceof UnsupportedTerminalError);
+        assert.match(e.message, /cannot position the cursor.*set TERM .*or use --json$/);
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      },
+    );
   }
 });
 
@@ -92,14 +98,40 @@ test('help overlay lists every key and closes with ?', async () => {
   await t.press('?');
   const text = t.text();
   matchSnapshot('help-80x24', text);
-  for (const k of ['│s r t p n ', '│F6 ', '│Up Dn PgUp PgDn ', '│Home End ', '│Enter Right ', '│Esc Left Bksp ', '│g ', '│k F9 ', '│/ F4 ', '│F3 ', '│m ', '│d ', '│Space ', '│Ctrl-L ', '│? F1 ', '│q F10 Ctrl-C ']) assert.ok(text.includes(k), k);
+  for (const k of [
+    '│s r t p n ',
+    '│F6 ',
+    '│Up Dn PgUp PgDn ',
+    '│Home End ',
+    '│Enter Right ',
+    '│Esc Left Bksp ',
+    '│g ',
+    '│k F9 ',
+    '│/ F4 ',
+    '│F3 ',
+    '│m ',
+    '│d ',
+    '│Space ',
+    '│Ctrl-L ',
+    '│? F1 ',
+    '│q F10 Ctrl-C ',
+  ])
+    assert.ok(text.includes(k), k);
   await t.press('?');
   assert.equal(t.text(), before);
   t.close();
 });
 
 test('tiny and odd sizes draw without failing, and keys still work', async () => {
-  for (const [cols, rows] of [[1, 1], [20, 5], [39, 30], [40, 22], [61, 23], [81, 25], [250, 70]] as const) {
+  for (const [cols, rows] of [
+    [1, 1],
+    [20, 5],
+    [39, 30],
+    [40, 22],
+    [61, 23],
+    [81, 25],
+    [250, 70],
+  ] as const) {
     const t = startApp({ cols, rows });
     t.app.update(demoSnapshot());
     await t.press('s', '\x1b[B', '\r', 'k', '\x1b', '\x1b', '?', '?', 'm');

@@ -23,7 +23,14 @@ function foreignEscapes(out: string): string[] {
 function hostile() {
   return snapshot([
     ...demoProcesses(),
-    proc({ pid: 6666, name: RETITLE, cmdline: `x\x1b[2J\x1b[31mred\u009b2Jc1\x07bell\r\nnext`, sentRate: 5e9, receivedRate: 5e9, user: 'ev\x1bPil\x1b\\' }),
+    proc({
+      pid: 6666,
+      name: RETITLE,
+      cmdline: `x\x1b[2J\x1b[31mred\u009b2Jc1\x07bell\r\nnext`,
+      sentRate: 5e9,
+      receivedRate: 5e9,
+      user: 'ev\x1bPil\x1b\\',
+    }),
     proc({ pid: 6667, name: '{bold}x{/bold}', cmdline: '{red-fg}{open}', sentRate: 4e9, receivedRate: 4e9 }),
   ]);
 }
@@ -38,7 +45,10 @@ test('a process named ESC ] 2;pwn BEL cannot retitle the terminal; C1 CSI and BE
   assert.ok(!out.includes('\u009b'), 'no C1 CSI');
   assert.ok(!out.includes('\x1b[2J\x1b[31mred'), 'no screen clear from the command line');
   assert.deepEqual(foreignEscapes(out), []);
-  const row = t.text().split('\n').find((l) => l.includes('6666'))!;
+  const row = t
+    .text()
+    .split('\n')
+    .find((l) => l.includes('6666'))!;
   // The OSC and the DCS (to their terminators) and every control are gone; the text between stays.
   assert.match(row, /^ +6666 ev +xredc1bell {2}next +4\.7 GiB\/s/);
   t.close();
@@ -61,10 +71,7 @@ test('blessed tags in names, command lines and the filter show literally', async
 
 test('container names and the ownership note are shown as inert text in every grouping', async () => {
   const evil = `${RETITLE}{red-fg}web\x1b[2J`;
-  const s = snapshot([
-    ...demoProcesses(),
-    proc({ pid: 6668, name: 'app', sentRate: 5e9, receivedRate: 5e9, container: evil }),
-  ]);
+  const s = snapshot([...demoProcesses(), proc({ pid: 6668, name: 'app', sentRate: 5e9, receivedRate: 5e9, container: evil })]);
   s.ownership = { mode: 'polling', note: `owners from /proc polling${RETITLE}{bold}` };
   const t = startApp({ cols: 120, rows: 40 });
   t.app.update(s);

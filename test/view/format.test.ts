@@ -7,8 +7,18 @@ import { fitLeft, fitRight, textWidth, truncate } from '../../src/core/view/widt
 
 test('bytes in binary units, one decimal below 100, none above', () => {
   const cases: Array<[number, string]> = [
-    [0, '0 B'], [1, '1 B'], [1023, '1023 B'], [1024, '1.0 KiB'], [1536, '1.5 KiB'], [102400, '100 KiB'],
-    [1048063, '1023 KiB'], [1048064, '1.0 MiB'], [123456789, '118 MiB'], [5 * 1024 ** 3, '5.0 GiB'], [2 ** 50, '1.0 PiB'], [-5, '0 B'],
+    [0, '0 B'],
+    [1, '1 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1536, '1.5 KiB'],
+    [102400, '100 KiB'],
+    [1048063, '1023 KiB'],
+    [1048064, '1.0 MiB'],
+    [123456789, '118 MiB'],
+    [5 * 1024 ** 3, '5.0 GiB'],
+    [2 ** 50, '1.0 PiB'],
+    [-5, '0 B'],
   ];
   for (const [n, s] of cases) assert.equal(formatBytes(n), s, String(n));
   assert.equal(formatByteRate(1536), '1.5 KiB/s');

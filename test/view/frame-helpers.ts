@@ -17,7 +17,13 @@ export interface Driven {
   saves: number;
 }
 
-export function drive(snaps: Array<Snapshot | null>, actions: Action[], size: Size = { cols: 80, rows: 24 }, ports: KillPorts = PORTS, env: FrameEnv = ENV): Driven {
+export function drive(
+  snaps: Array<Snapshot | null>,
+  actions: Action[],
+  size: Size = { cols: 80, rows: 24 },
+  ports: KillPorts = PORTS,
+  env: FrameEnv = ENV,
+): Driven {
   let st = initialState();
   for (const s of snaps) if (s) st = onSnapshot(st, s, size);
   let saves = 0;

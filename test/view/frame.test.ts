@@ -45,7 +45,11 @@ test('frame: each unit (bits/s, then totals), the bar heading and chart ticks on
 });
 
 test('frame: filtered, paused, empty and waiting', () => {
-  const filtered = grid([demoSnapshot()], [{ type: 'filterStart' }, ...[...'iperf'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }], { cols: 120, rows: 40 });
+  const filtered = grid(
+    [demoSnapshot()],
+    [{ type: 'filterStart' }, ...[...'iperf'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }],
+    { cols: 120, rows: 40 },
+  );
   matchSnapshot('frame-filtered', filtered);
   assert.match(filtered, /filter: iperf \(2 of 9\)/);
   assert.match(filtered, /2 of 9 processes/);
@@ -68,7 +72,11 @@ test('frame: filtered, paused, empty and waiting', () => {
 test('frame: the drill-down lists every socket, busy first, idle dimmed with totals, listeners marked', () => {
   const s = groupedSnapshot();
   const size = { cols: 120, rows: 40 };
-  const d = drive([s], [{ type: 'filterStart' }, ...[...'700'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }, { type: 'drill' }], size);
+  const d = drive(
+    [s],
+    [{ type: 'filterStart' }, ...[...'700'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }, { type: 'drill' }],
+    size,
+  );
   const text = frameGrid(d.frame);
   matchSnapshot('frame-drill-down', text);
   assert.match(text, /5 sockets \(4 TCP, 1 UDP\), 2 active/);
@@ -82,7 +90,17 @@ test('frame: the drill-down lists every socket, busy first, idle dimmed with tot
   // Idle rows are dimmed: every segment of their line has the dim role.
   const idleLine = d.frame.body.lines.find((l) => l.some((seg) => seg.text.includes('40102')))!;
   assert.ok(idleLine.filter((seg) => seg.text.trim()).every((seg) => seg.role === 'dim'));
-  const sshd = grid([demoSnapshot()], [{ type: 'filterStart' }, { type: 'promptChar', ch: '7' }, { type: 'promptChar', ch: '3' }, { type: 'promptChar', ch: '3' }, { type: 'promptKeep' }, { type: 'drill' }]);
+  const sshd = grid(
+    [demoSnapshot()],
+    [
+      { type: 'filterStart' },
+      { type: 'promptChar', ch: '7' },
+      { type: 'promptChar', ch: '3' },
+      { type: 'promptChar', ch: '3' },
+      { type: 'promptKeep' },
+      { type: 'drill' },
+    ],
+  );
   assert.match(sshd, /1 socket \(1 TCP\), 1 active/, 'one socket, not "1 sockets"');
 });
 
@@ -128,15 +146,25 @@ test('frame: a program entry row in the process view, and drilling into a group 
   const members = drive([groupedSnapshot()], [{ type: 'group' }, { type: 'move', move: 'down' }, { type: 'drill' }], size);
   const text = frameGrid(members.frame);
   matchSnapshot('frame-group-members', text);
-  const pids = text.split('\n').map((l) => /^ +(\d+) www-data nginx/.exec(l)?.[1]).filter(Boolean);
+  const pids = text
+    .split('\n')
+    .map((l) => /^ +(\d+) www-data nginx/.exec(l)?.[1])
+    .filter(Boolean);
   assert.deepEqual(pids, ['811', '812', '813', '810']);
   assert.ok(T0 > 0);
 });
 
 test('frame: / matches container names; the header says when a replay has ended', () => {
   const size = { cols: 120, rows: 40 };
-  const web = grid([groupedSnapshot()], [{ type: 'filterStart' }, ...[...'web'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }], size);
-  const pids = web.split('\n').map((l) => /^ +(\d+) /.exec(l)?.[1]).filter(Boolean);
+  const web = grid(
+    [groupedSnapshot()],
+    [{ type: 'filterStart' }, ...[...'web'].map((ch) => ({ type: 'promptChar' as const, ch })), { type: 'promptKeep' }],
+    size,
+  );
+  const pids = web
+    .split('\n')
+    .map((l) => /^ +(\d+) /.exec(l)?.[1])
+    .filter(Boolean);
   assert.deepEqual(pids, ['9100', '9101']);
   const d = drive([demoSnapshot()], []);
   const ended = frameGrid(buildFrame(onEnded(d.state), size, ENV));

@@ -36,7 +36,10 @@ test('a status message lasts five refreshes', () => {
 test('the kill dialog and the sort menu wrap around their choices', () => {
   const up = drive([demoSnapshot()], [{ type: 'kill' }, { type: 'dialogChoice', delta: -1 }]);
   assert.equal(up.state.dialog?.choice, 3, 'up from SIGTERM is SIGHUP');
-  const down = drive([demoSnapshot()], [{ type: 'kill' }, ...Array.from({ length: 5 }, () => ({ type: 'dialogChoice' as const, delta: 1 }))]);
+  const down = drive(
+    [demoSnapshot()],
+    [{ type: 'kill' }, ...Array.from({ length: 5 }, () => ({ type: 'dialogChoice' as const, delta: 1 }))],
+  );
   assert.equal(down.state.dialog?.choice, 1);
   const menu = drive([demoSnapshot()], [{ type: 'sortMenu' }, { type: 'menuMove', delta: -1 }, { type: 'menuPick' }]);
   assert.deepEqual(menu.state.view.sort, { key: 'name', reversed: false }, 'up from total wraps to name, ascending');
@@ -46,13 +49,23 @@ test('a drilled process that leaves is kept, marked gone; its socket scroll stay
   const procs = demoProcesses();
   const nginx = procs.find((p) => p.pid === 812)!;
   nginx.connections = Array.from({ length: 30 }, (_, i) => ({ ...nginx.connections[0]!, id: `c${i}`, remote: `127.0.0.1:${50000 + i}` }));
-  const d = drive([snapshot(procs)], [{ type: 'move', move: 'down' }, { type: 'move', move: 'down' }, { type: 'drill' }, { type: 'move', move: 'end' }]);
+  const d = drive(
+    [snapshot(procs)],
+    [{ type: 'move', move: 'down' }, { type: 'move', move: 'down' }, { type: 'drill' }, { type: 'move', move: 'end' }],
+  );
   assert.equal(d.state.view.detailOffset, 20, '30 sockets, 10 rows shown');
   // Fewer sockets next refresh: the offset follows so the list does not scroll past its end.
   const fewer = demoProcesses();
   const st = onSnapshot(d.state, snapshot(fewer, T0 + 1000), size);
   assert.equal(st.view.detailOffset, 0);
-  const gone = onSnapshot(st, snapshot(fewer.filter((p) => p.pid !== 812), T0 + 2000), size);
+  const gone = onSnapshot(
+    st,
+    snapshot(
+      fewer.filter((p) => p.pid !== 812),
+      T0 + 2000,
+    ),
+    size,
+  );
   assert.equal(gone.lastDetail?.pid, 812);
   assert.match(frameGrid(buildFrame(gone, size, ENV)), /pid 812 {2}nginx {2}user www-data {2}\[gone from the capture\]/);
 });
@@ -61,9 +74,21 @@ test('F3 search jumps to the next match without filtering, wrapping around', () 
   const d = drive([demoSnapshot()], [{ type: 'searchStart' }, { type: 'promptChar', ch: 'i' }, { type: 'promptChar', ch: 'p' }]);
   assert.equal(d.state.view.selection.key, 'p:5201:105201', 'first iperf3 from the top');
   assert.equal(d.state.view.filter, '');
-  const next = drive([demoSnapshot()], [{ type: 'searchStart' }, { type: 'promptChar', ch: 'i' }, { type: 'promptChar', ch: 'p' }, { type: 'searchNext' }]);
+  const next = drive(
+    [demoSnapshot()],
+    [{ type: 'searchStart' }, { type: 'promptChar', ch: 'i' }, { type: 'promptChar', ch: 'p' }, { type: 'searchNext' }],
+  );
   assert.equal(next.state.view.selection.key, 'p:5310:105310');
-  const wrap = drive([demoSnapshot()], [{ type: 'searchStart' }, { type: 'promptChar', ch: 'i' }, { type: 'promptChar', ch: 'p' }, { type: 'searchNext' }, { type: 'searchNext' }]);
+  const wrap = drive(
+    [demoSnapshot()],
+    [
+      { type: 'searchStart' },
+      { type: 'promptChar', ch: 'i' },
+      { type: 'promptChar', ch: 'p' },
+      { type: 'searchNext' },
+      { type: 'searchNext' },
+    ],
+  );
   assert.equal(wrap.state.view.selection.key, 'p:5201:105201');
 });
 
@@ -81,10 +106,22 @@ test('mouse: a heading click sorts, a row click selects, a second click opens, t
 });
 
 test('sort, units, grouping and names save the settings; other keys do not', () => {
-  assert.equal(drive([demoSnapshot()], [{ type: 'sort', key: 'received' }, { type: 'units' }, { type: 'group' }, { type: 'names' }]).saves, 4);
+  assert.equal(
+    drive([demoSnapshot()], [{ type: 'sort', key: 'received' }, { type: 'units' }, { type: 'group' }, { type: 'names' }]).saves,
+    4,
+  );
   assert.equal(drive([demoSnapshot()], [{ type: 'move', move: 'down' }, { type: 'pause' }, { type: 'help' }, { type: 'help' }]).saves, 0);
   // A sort key picks its column in its natural direction; the same key again reverses.
   assert.deepEqual(drive([demoSnapshot()], [{ type: 'sort', key: 'pid' }]).state.view.sort, { key: 'pid', reversed: false });
-  assert.deepEqual(drive([demoSnapshot()], [{ type: 'sort', key: 'pid' }, { type: 'sort', key: 'pid' }]).state.view.sort, { key: 'pid', reversed: true });
+  assert.deepEqual(
+    drive(
+      [demoSnapshot()],
+      [
+        { type: 'sort', key: 'pid' },
+        { type: 'sort', key: 'pid' },
+      ],
+    ).state.view.sort,
+    { key: 'pid', reversed: true },
+  );
   assert.equal(initialState({ units: 'bits' }).view.units, 'bits');
 });

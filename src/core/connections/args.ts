@@ -34,7 +34,10 @@ export type ParsedConnectionsArgs = { ok: true; options: ConnectionsOptions } | 
 const fail = (error: string): ParsedConnectionsArgs => ({ ok: false, error });
 
 function items(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export function connectionsOptions(w: ConnectionsWords): ParsedConnectionsArgs {
@@ -85,7 +88,9 @@ export function connectionsOptions(w: ConnectionsWords): ParsedConnectionsArgs {
     states: sel,
   };
   if (w.netns !== undefined && w.netns !== 'self' && w.netns !== 'all') {
-    return fail(`unknown namespace choice "${w.netns}" in --netns; use --netns self for bwtop's own network namespace only, or --netns all`);
+    return fail(
+      `unknown namespace choice "${w.netns}" in --netns; use --netns self for bwtop's own network namespace only, or --netns all`,
+    );
   }
   const options: ConnectionsOptions = { help: w.help, json: w.json, filter, netns: w.netns === 'self' ? 'self' : 'all' };
   if (pids !== undefined) options.pids = pids;

@@ -65,9 +65,21 @@ class ByteWriter {
 /** One socket's JSON object up to the opening of its processes array. */
 export function jsonSocketHead(row: SocketEntry): string {
   return (
-    '{"proto":"' + row.proto + '","family":' + row.family + ',"local":"' + formatEndpoint(row.localAddr, row.localPort) +
-    '","remote":"' + formatEndpoint(row.remoteAddr, row.remotePort) + '","state":"' + row.state + '","inode":' + row.inode +
-    ',"uid":' + row.uid + ',"processes":['
+    '{"proto":"' +
+    row.proto +
+    '","family":' +
+    row.family +
+    ',"local":"' +
+    formatEndpoint(row.localAddr, row.localPort) +
+    '","remote":"' +
+    formatEndpoint(row.remoteAddr, row.remotePort) +
+    '","state":"' +
+    row.state +
+    '","inode":' +
+    row.inode +
+    ',"uid":' +
+    row.uid +
+    ',"processes":['
   );
 }
 
@@ -116,8 +128,17 @@ export class JsonListing implements ListingSink {
         p === null
           ? null
           : Buffer.from(
-              '{"pid":' + p.pid + ',"name":' + jsonString(p.name) + ',"user":' + jsonString(p.user) +
-                ',"uid":' + p.uid + ',"cmdline":' + jsonString(p.cmdline) + '}',
+              '{"pid":' +
+                p.pid +
+                ',"name":' +
+                jsonString(p.name) +
+                ',"user":' +
+                jsonString(p.user) +
+                ',"uid":' +
+                p.uid +
+                ',"cmdline":' +
+                jsonString(p.cmdline) +
+                '}',
               'latin1',
             );
       this.fragments.set(pid, f);

@@ -28,4 +28,3 @@ export function rowLister(query: ListingQuery, owners: OwnerMap, sink: ListingSi
     sink.add(row, holders);
   };
 }
-

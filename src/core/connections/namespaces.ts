@@ -33,9 +33,7 @@ export function groupNamespaces(pairs: ReadonlyArray<readonly [number, number]>,
     if (pids) pids.push(pid);
     else byInode.set(inode, [pid]);
   }
-  return [...byInode]
-    .sort((a, b) => a[0] - b[0])
-    .map(([inode, pids]) => ({ inode, pids: pids.sort((a, b) => a - b) }));
+  return [...byInode].sort((a, b) => a[0] - b[0]).map(([inode, pids]) => ({ inode, pids: pids.sort((a, b) => a - b) }));
 }
 
 /**

@@ -112,15 +112,23 @@ export class TableListing implements ListingSink {
     const placeCell = (user: string, place: string) => (withPlace ? padCell(user, w[5]!) + GAP + place : user);
     const out: string[] = [
       (
-        HEADER[0].padEnd(w[0]!) + GAP + HEADER[1].padEnd(w[1]!) + GAP + HEADER[2].padEnd(w[2]!) + GAP +
-        HEADER[3].padEnd(w[3]!) + GAP + HEADER[4].padEnd(w[4]!) + GAP + placeCell(HEADER[5], HEADER[6])
+        HEADER[0].padEnd(w[0]!) +
+        GAP +
+        HEADER[1].padEnd(w[1]!) +
+        GAP +
+        HEADER[2].padEnd(w[2]!) +
+        GAP +
+        HEADER[3].padEnd(w[3]!) +
+        GAP +
+        HEADER[4].padEnd(w[4]!) +
+        GAP +
+        placeCell(HEADER[5], HEADER[6])
       ).trimEnd(),
     ];
     this.lines.forEach((l, i) => {
       const hs = shown[i]!;
       const first = hs[0];
-      const head =
-        l.proto.padEnd(w[0]!) + GAP + l.state.padEnd(w[1]!) + GAP + l.local.padEnd(w[2]!) + GAP + l.remote.padEnd(w[3]!) + GAP;
+      const head = l.proto.padEnd(w[0]!) + GAP + l.state.padEnd(w[1]!) + GAP + l.local.padEnd(w[2]!) + GAP + l.remote.padEnd(w[3]!) + GAP;
       const holder = first === undefined ? ['-', ''] : first;
       out.push((head + padCell(holder[0]!, w[4]!) + GAP + placeCell(holder[1]!, l.place)).trimEnd());
       for (let k = 1; k < hs.length; k++) out.push((blank + padCell(hs[k]![0], w[4]!) + GAP + hs[k]![1]).trimEnd());

@@ -36,7 +36,6 @@ export function formatAddress(family: number, w0: number, w1: number, w2: number
   return family === 4 ? formatV4(w3) : formatV6(w0, w1, w2, w3);
 }
 
-
 /** Parse dotted IPv4 or IPv6 text (with optional %zone). Returns null for anything else. */
 export function parseAddress(text: string): { family: 4 | 6; words: Words } | null {
   const t = text.split('%')[0] ?? '';
@@ -92,6 +91,6 @@ function parseV6(t: string): Words | null {
   const missing = 8 - h.length - tl.length;
   if (dbl < 0 ? missing !== 0 : missing < 1) return null;
   const g = [...h, ...new Array<number>(dbl < 0 ? 0 : missing).fill(0), ...tl];
-  const w = (i: number): number => (((g[i]! << 16) | g[i + 1]!) >>> 0);
+  const w = (i: number): number => ((g[i]! << 16) | g[i + 1]!) >>> 0;
   return [w(0), w(2), w(4), w(6)];
 }

@@ -15,11 +15,7 @@ export class CrossInterfaceDedup {
   /** True when this packet was already seen on another interface; otherwise remembers it. */
   isDuplicate(fingerprint: number, ifIndex: number, tsMs: number): boolean {
     const slot = fingerprint & (SLOTS - 1);
-    if (
-      this.fp[slot] === fingerprint >>> 0 &&
-      this.iface[slot] !== ifIndex &&
-      Math.abs(tsMs - this.ts[slot]!) <= DEDUP_WINDOW_MS
-    ) {
+    if (this.fp[slot] === fingerprint >>> 0 && this.iface[slot] !== ifIndex && Math.abs(tsMs - this.ts[slot]!) <= DEDUP_WINDOW_MS) {
       // The entry stays: a third interface on the path (veth -> bridge -> NIC) is a twin too.
       return true;
     }

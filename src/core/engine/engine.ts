@@ -1,9 +1,7 @@
 // The accounting engine: decoded packets in, one Snapshot per refresh out. Per-packet work is
 // a direction test, one or two flow-table lookups and a few additions — no allocation unless the
 // flow is new. Clock: the caller's (packet timestamps in replay, wall time live).
-import {
-  DECODED_IP, DECODED_MALFORMED, DECODED_NOT_IP, PROTO_TCP, PROTO_UDP, type PacketInfo,
-} from '../packet.js';
+import { DECODED_IP, DECODED_MALFORMED, DECODED_NOT_IP, PROTO_TCP, PROTO_UDP, type PacketInfo } from '../packet.js';
 import type { ProcSource } from '../proc/types.js';
 import type { Snapshot } from '../model.js';
 import { CrossInterfaceDedup } from './dedup.js';
@@ -109,10 +107,21 @@ export class Engine {
   }
 
   private flow(
-    proto: number, fam: number,
-    l0: number, l1: number, l2: number, l3: number, lport: number,
-    r0: number, r1: number, r2: number, r3: number, rport: number,
-    tsMs: number, syn: boolean, initiated: boolean,
+    proto: number,
+    fam: number,
+    l0: number,
+    l1: number,
+    l2: number,
+    l3: number,
+    lport: number,
+    r0: number,
+    r1: number,
+    r2: number,
+    r3: number,
+    rport: number,
+    tsMs: number,
+    syn: boolean,
+    initiated: boolean,
   ): Flow {
     const h = FlowTable.hash(proto, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
     let f = this.flows.find(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);

@@ -27,8 +27,17 @@ export class FlowTable {
   }
 
   static hash(
-    proto: number, l0: number, l1: number, l2: number, l3: number, lport: number,
-    r0: number, r1: number, r2: number, r3: number, rport: number,
+    proto: number,
+    l0: number,
+    l1: number,
+    l2: number,
+    l3: number,
+    lport: number,
+    r0: number,
+    r1: number,
+    r2: number,
+    r3: number,
+    rport: number,
   ): number {
     let h = 0x811c9dc5 ^ proto;
     h = mix(h, l0);
@@ -45,9 +54,19 @@ export class FlowTable {
 
   /** Find the flow, or null. Arguments are the flow's identity as the socket sees it. */
   find(
-    hash: number, proto: number, family: number,
-    l0: number, l1: number, l2: number, l3: number, lport: number,
-    r0: number, r1: number, r2: number, r3: number, rport: number,
+    hash: number,
+    proto: number,
+    family: number,
+    l0: number,
+    l1: number,
+    l2: number,
+    l3: number,
+    lport: number,
+    r0: number,
+    r1: number,
+    r2: number,
+    r3: number,
+    rport: number,
   ): Flow | null {
     const slots = this.slots;
     let i = hash & this.mask;
@@ -56,9 +75,19 @@ export class FlowTable {
       if (idx < 0) return null;
       const f = this.flows[idx]!;
       if (
-        f.hash === hash && f.lport === lport && f.rport === rport && f.proto === proto &&
-        f.family === family && f.l3 === l3 && f.r3 === r3 && f.l2 === l2 && f.r2 === r2 &&
-        f.l1 === l1 && f.r1 === r1 && f.l0 === l0 && f.r0 === r0
+        f.hash === hash &&
+        f.lport === lport &&
+        f.rport === rport &&
+        f.proto === proto &&
+        f.family === family &&
+        f.l3 === l3 &&
+        f.r3 === r3 &&
+        f.l2 === l2 &&
+        f.r2 === r2 &&
+        f.l1 === l1 &&
+        f.r1 === r1 &&
+        f.l0 === l0 &&
+        f.r0 === r0
       ) {
         return f;
       }
@@ -68,9 +97,19 @@ export class FlowTable {
 
   /** Insert a new flow (the caller has checked it is absent). Allocates: once per new flow. */
   insert(
-    hash: number, proto: number, family: number,
-    l0: number, l1: number, l2: number, l3: number, lport: number,
-    r0: number, r1: number, r2: number, r3: number, rport: number,
+    hash: number,
+    proto: number,
+    family: number,
+    l0: number,
+    l1: number,
+    l2: number,
+    l3: number,
+    lport: number,
+    r0: number,
+    r1: number,
+    r2: number,
+    r3: number,
+    rport: number,
   ): Flow {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     const f = new Flow(this.windowLength);

@@ -38,7 +38,12 @@ export interface IntervalParts {
 export type WantsSockets = (pid: number) => boolean;
 
 export function closeInterval(
-  e: IntervalParts, st: IntervalState, nowMs: number, dropped: number, interfaces: string[], wantsSockets: WantsSockets = () => true,
+  e: IntervalParts,
+  st: IntervalState,
+  nowMs: number,
+  dropped: number,
+  interfaces: string[],
+  wantsSockets: WantsSockets = () => true,
 ): Snapshot {
   const slot = st.intervalIndex++ % st.windowIntervals;
   const c = e.counters;
@@ -174,18 +179,46 @@ function describeSocket(s: SocketEntry): ConnectionStats {
   const remote = formatEndpoint(ra, s.remotePort);
   const family = la.includes(':') ? 6 : 4;
   return {
-    id: `${s.proto} ${local} ${remote}`, proto: s.proto, family, local, remote, remoteAddr: ra, state: s.state,
-    sent: 0, received: 0, sentTotal: 0, receivedTotal: 0, sentRate: 0, receivedRate: 0, lastSeenMs: 0, inode: s.inode, active: false,
+    id: `${s.proto} ${local} ${remote}`,
+    proto: s.proto,
+    family,
+    local,
+    remote,
+    remoteAddr: ra,
+    state: s.state,
+    sent: 0,
+    received: 0,
+    sentTotal: 0,
+    receivedTotal: 0,
+    sentRate: 0,
+    receivedRate: 0,
+    lastSeenMs: 0,
+    inode: s.inode,
+    active: false,
   };
 }
 
 function describeProgram(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProgramEntryStats {
   return {
-    programKey: p.programKey, name: p.name, exe: p.exe, cmdline: p.cmdline, user: p.user, uid: p.uid, pids: [...p.pids!],
-    container: p.container, unit: p.unit, netns: p.netns,
-    sent: p.sent.recent(1), received: p.received.recent(1), sentTotal: p.sentTotal, receivedTotal: p.receivedTotal,
-    sentRate: p.sent.rate(w, ms), receivedRate: p.received.rate(w, ms), connections,
-    sentHistory: p.sent.toArray(), receivedHistory: p.received.toArray(),
+    programKey: p.programKey,
+    name: p.name,
+    exe: p.exe,
+    cmdline: p.cmdline,
+    user: p.user,
+    uid: p.uid,
+    pids: [...p.pids!],
+    container: p.container,
+    unit: p.unit,
+    netns: p.netns,
+    sent: p.sent.recent(1),
+    received: p.received.recent(1),
+    sentTotal: p.sentTotal,
+    receivedTotal: p.receivedTotal,
+    sentRate: p.sent.rate(w, ms),
+    receivedRate: p.received.rate(w, ms),
+    connections,
+    sentHistory: p.sent.toArray(),
+    receivedHistory: p.received.toArray(),
   };
 }
 

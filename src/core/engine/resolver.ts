@@ -230,7 +230,6 @@ export class Resolver {
     return this.busy;
   }
 
-
   /** The owner of the TCP listener on the flow's local port, if known. */
   private listenerOwner(f: Flow): number | undefined {
     if (f.proto !== PROTO_TCP) return undefined;

@@ -59,8 +59,7 @@ export class SocketIndex {
     const b = this.bound.get(boundKey(proto, laddr, lport));
     if (b) return { entry: b, kind: 'bound' };
     const w =
-      (family === 4 ? this.bound.get(boundKey(proto, '0.0.0.0', lport)) : undefined) ??
-      this.bound.get(boundKey(proto, '::', lport));
+      (family === 4 ? this.bound.get(boundKey(proto, '0.0.0.0', lport)) : undefined) ?? this.bound.get(boundKey(proto, '::', lport));
     return w ? { entry: w, kind: 'wildcard' } : null;
   }
 }
@@ -131,7 +130,13 @@ export class SocketTables {
     return fallback;
   }
 
-  findBound(names: readonly TableName[], proto: string, family: number, laddr: string, lport: number): { entry: SocketEntry; kind: MatchKind } | null {
+  findBound(
+    names: readonly TableName[],
+    proto: string,
+    family: number,
+    laddr: string,
+    lport: number,
+  ): { entry: SocketEntry; kind: MatchKind } | null {
     let wildcard: { entry: SocketEntry; kind: MatchKind } | null = null;
     for (const n of names) {
       const b = this.indexes.get(n)?.findBound(proto, family, laddr, lport);

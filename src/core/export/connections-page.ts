@@ -13,7 +13,17 @@ const LISTS = { state: 'states', proto: 'protos', pid: 'pids' } as const;
 
 /** The query's parameters as the command's options, or a sentence naming the one not understood. */
 export function queryWords(query: URLSearchParams): ConnectionsWords | string {
-  const w = { help: false, json: true, all: false, listening: false, ipv4: false, ipv6: false, states: [] as string[], protos: [] as string[], pids: [] as string[] };
+  const w = {
+    help: false,
+    json: true,
+    all: false,
+    listening: false,
+    ipv4: false,
+    ipv6: false,
+    states: [] as string[],
+    protos: [] as string[],
+    pids: [] as string[],
+  };
   for (const [name, value] of query) {
     if (Object.hasOwn(LISTS, name)) {
       w[LISTS[name as keyof typeof LISTS]].push(value);

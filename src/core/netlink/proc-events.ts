@@ -94,7 +94,13 @@ function parseOne(buf: Buffer, at: number, len: number): ProcEvent {
       return { kind: 'exec', monoMs, pid: buf.readInt32LE(d), tgid: buf.readInt32LE(d + 4) };
     case PROC_EVENT_COMM:
       if (!fits(8)) break;
-      return { kind: 'comm', monoMs, pid: buf.readInt32LE(d), tgid: buf.readInt32LE(d + 4), comm: commText(buf, d + 8, Math.min(end, d + 24)) };
+      return {
+        kind: 'comm',
+        monoMs,
+        pid: buf.readInt32LE(d),
+        tgid: buf.readInt32LE(d + 4),
+        comm: commText(buf, d + 8, Math.min(end, d + 24)),
+      };
     case PROC_EVENT_EXIT:
       if (!fits(16)) break;
       return {

@@ -160,12 +160,7 @@ export interface SockDiagStatus {
  * sequence number are skipped (a late answer to an abandoned request). `proto` is the request's:
  * inet_diag_msg does not carry it. Without `visit`, only the status is read (no decoding).
  */
-export function forEachSockDiagRow(
-  buf: Buffer,
-  seq: number,
-  proto: SockProto,
-  visit?: (row: SocketEntry) => void,
-): SockDiagStatus {
+export function forEachSockDiagRow(buf: Buffer, seq: number, proto: SockProto, visit?: (row: SocketEntry) => void): SockDiagStatus {
   const status: SockDiagStatus = { done: false, errno: 0, messages: 0 };
   const row: SocketEntry = { proto, family: 4, localAddr: '', localPort: 0, remoteAddr: '', remotePort: 0, state: '', uid: 0, inode: 0 };
   let at = 0;

@@ -107,10 +107,11 @@ export interface CgroupPlacement {
 export function placementFromCgroup(text: string, own: string | null): CgroupPlacement {
   const lines = parseCgroup(text);
   const ownIds = new Set<string>();
-  if (own !== null) for (const l of parseCgroup(own)) {
-    const c = containerOfPath(l.path);
-    if (c) ownIds.add(c.id);
-  }
+  if (own !== null)
+    for (const l of parseCgroup(own)) {
+      const c = containerOfPath(l.path);
+      if (c) ownIds.add(c.id);
+    }
   let container: ContainerRef | null = null;
   for (const l of lines) {
     const c = containerOfPath(l.path);

@@ -51,7 +51,8 @@ function linePattern(hexLen: number): RegExp {
   const ep = `([0-9A-Fa-f]{${hexLen}}):([0-9A-Fa-f]{4})`;
   const sp = '[ \\t]+';
   return new RegExp(
-    `[ \\t]*\\d+:${sp}${ep}${sp}${ep}${sp}([0-9A-Fa-f]{2})` + `${sp}\\S+${sp}\\S+${sp}\\S+${sp}(\\d{1,15})${sp}\\S+${sp}(\\d{1,15})(?![^ \\t\\r\\n])`,
+    `[ \\t]*\\d+:${sp}${ep}${sp}${ep}${sp}([0-9A-Fa-f]{2})` +
+      `${sp}\\S+${sp}\\S+${sp}\\S+${sp}(\\d{1,15})${sp}\\S+${sp}(\\d{1,15})(?![^ \\t\\r\\n])`,
     'y',
   );
 }
@@ -112,12 +113,7 @@ export function forEachNetRow(text: string, proto: SockProto, family: 4 | 6, vis
  * Decodes one /proc/net/{tcp,tcp6,udp,udp6} text. `family` says which table it is (4: 8-digit
  * addresses, 6: 32-digit). Lines that do not parse are skipped and counted in `counts.bad`.
  */
-export function parseNetTable(
-  text: string,
-  proto: SockProto,
-  family: 4 | 6,
-  counts?: NetTableCounts,
-): SocketEntry[] {
+export function parseNetTable(text: string, proto: SockProto, family: 4 | 6, counts?: NetTableCounts): SocketEntry[] {
   const out: SocketEntry[] = [];
   const bad = forEachNetRow(text, proto, family, (r) => out.push({ ...r }));
   if (counts !== undefined) counts.bad += bad;

@@ -24,7 +24,10 @@ export function parseStatStartTime(stat: string): number | null {
   const close = stat.lastIndexOf(')');
   if (close < 0) return null;
   // After ") " come fields 3, 4, ...; field 22 is the 20th of them.
-  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const raw = fields[19];
   if (raw === undefined || !/^\d{1,15}$/.test(raw)) return null;
   return Number(raw);
@@ -35,7 +38,10 @@ export function parseStat(stat: string): { comm: string; ppid: number; startTime
   const open = stat.indexOf('(');
   const close = stat.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const ppid = fields[1];
   const start = fields[19];
   if (ppid === undefined || start === undefined || !/^\d{1,10}$/.test(ppid) || !/^\d{1,15}$/.test(start)) return null;

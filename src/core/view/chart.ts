@@ -57,7 +57,8 @@ export function chartPanels(s: ChartSeries, units: Units, width: number, height:
     const ticks = Math.max(1, Math.floor((height - 2) / 2)); // a label every other text row, as braille draws them
     let unit = chartUnit(peak, units === 'bits' ? 'bits' : 'bytes');
     // Steps below 1 ("0.50") read better one unit down ("500 B/s").
-    if (yAxis(peak / unit.divisor, ticks).step < 1 && unit.divisor > 1) unit = chartUnit(peak / (units === 'bits' ? 1000 : 1024), units === 'bits' ? 'bits' : 'bytes');
+    if (yAxis(peak / unit.divisor, ticks).step < 1 && unit.divisor > 1)
+      unit = chartUnit(peak / (units === 'bits' ? 1000 : 1024), units === 'bits' ? 'bits' : 'bytes');
     const values = perSec.map((v) => v / unit.divisor);
     const { top, step } = yAxis(peak / unit.divisor, ticks);
     if (ascii) {

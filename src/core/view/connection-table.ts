@@ -57,9 +57,11 @@ function byId(a: ConnectionStats, b: ConnectionStats): number {
 /** Busy sockets first in the list's order (by sent or received when that is the sort, else by both), then idle, then listeners. */
 export function sortConnections(list: readonly ConnectionStats[], sort: SortState, units: Units): ConnectionStats[] {
   const value = (c: ConnectionStats): number =>
-    sort.key === 'sent' ? sentValue(c, units)
-    : sort.key === 'received' ? receivedValue(c, units)
-    : sentValue(c, units) + receivedValue(c, units);
+    sort.key === 'sent'
+      ? sentValue(c, units)
+      : sort.key === 'received'
+        ? receivedValue(c, units)
+        : sentValue(c, units) + receivedValue(c, units);
   const numeric = sort.key === 'sent' || sort.key === 'received' || sort.key === 'total';
   const sign = numeric && !isDescending(sort) ? 1 : -1;
   const rank = (c: ConnectionStats): number => (c.active ? 0 : isListener(c) ? 2 : 1);
@@ -70,20 +72,35 @@ export function sortConnections(list: readonly ConnectionStats[], sort: SortStat
 export function connectionTitle(id: ConnColumnId, units: Units): string {
   const alt = units === 'total';
   switch (id) {
-    case 'proto': return 'PROTO';
-    case 'local': return 'LOCAL';
-    case 'remote': return 'REMOTE';
-    case 'state': return 'STATE';
-    case 'sent': return alt ? 'SENT TOTAL' : 'SENT';
-    case 'received': return alt ? 'RECV TOTAL' : 'RECEIVED';
-    case 'bar': return 'SENT+RECV';
-    case 'sentAlt': return alt ? 'SENT' : 'SENT TOTAL';
-    case 'receivedAlt': return alt ? 'RECEIVED' : 'RECV TOTAL';
+    case 'proto':
+      return 'PROTO';
+    case 'local':
+      return 'LOCAL';
+    case 'remote':
+      return 'REMOTE';
+    case 'state':
+      return 'STATE';
+    case 'sent':
+      return alt ? 'SENT TOTAL' : 'SENT';
+    case 'received':
+      return alt ? 'RECV TOTAL' : 'RECEIVED';
+    case 'bar':
+      return 'SENT+RECV';
+    case 'sentAlt':
+      return alt ? 'SENT' : 'SENT TOTAL';
+    case 'receivedAlt':
+      return alt ? 'RECEIVED' : 'RECV TOTAL';
   }
 }
 
 export function connColumnSort(id: ConnColumnId): SortKey | null {
-  return id === 'sent' || id === 'sentAlt' ? 'sent' : id === 'received' || id === 'receivedAlt' ? 'received' : id === 'bar' ? 'total' : null;
+  return id === 'sent' || id === 'sentAlt'
+    ? 'sent'
+    : id === 'received' || id === 'receivedAlt'
+      ? 'received'
+      : id === 'bar'
+        ? 'total'
+        : null;
 }
 
 const LEFT: ReadonlySet<ConnColumnId> = new Set(['proto', 'local', 'remote', 'state', 'bar']);
@@ -154,7 +171,9 @@ export function connectionRow(c: ConnectionStats, cols: ConnColumn[], names: End
         case 'local':
           return [seg(fitEndpoint(sanitizeText(endpointLabel(c.local, names.local), style.utf8), w, ell), role('text'))];
         case 'remote':
-          return [seg(fitEndpoint(sanitizeText(listener ? c.remote : endpointLabel(c.remote, names.remote), style.utf8), w, ell), role('text'))];
+          return [
+            seg(fitEndpoint(sanitizeText(listener ? c.remote : endpointLabel(c.remote, names.remote), style.utf8), w, ell), role('text')),
+          ];
         case 'state': {
           const state = listener ? 'LISTEN' : sanitizeText(c.state, style.utf8) || '-';
           return [seg(fitLeft(state, w, ell), idle || c.state === 'CLOSED' ? 'dim' : 'text')];

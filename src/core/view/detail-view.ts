@@ -2,7 +2,15 @@
 // socket table.
 
 import type { ConnectionStats } from '../model.js';
-import { connectionColumns, connectionHeader, connectionRow, endpointAddress, socketSummary, sortConnections, type EndNames } from './connection-table.js';
+import {
+  connectionColumns,
+  connectionHeader,
+  connectionRow,
+  endpointAddress,
+  socketSummary,
+  sortConnections,
+  type EndNames,
+} from './connection-table.js';
 import { fitLine, joinParts, lineWidth, seg, type Line } from './line.js';
 import type { TableStyle } from './process-table.js';
 import type { Row } from './rows.js';
@@ -53,13 +61,21 @@ export function endNames(c: ConnectionStats, names: NameOf | null): EndNames {
 }
 
 /** The socket table: the title row, then `height` rows from `offset`. */
-export function detailBody(p: Row | null, sort: SortState, offset: number, names: NameOf | null, width: number, height: number, style: TableStyle): Line[] {
+export function detailBody(
+  p: Row | null,
+  sort: SortState,
+  offset: number,
+  names: NameOf | null,
+  width: number,
+  height: number,
+  style: TableStyle,
+): Line[] {
   const cols = connectionColumns(width);
   const out = [fitLine(connectionHeader(cols, style), width)];
   const conns = p ? sortConnections(p.connections, sort, style.units) : [];
   if (conns.length === 0) out.push(message(p ? 'no open sockets seen for it' : 'gone from the capture', width));
   const busy = conns.filter((c) => c.active);
-  const max = busy.reduce((m, c) => Math.max(m, (style.units === 'total' ? c.sentTotal + c.receivedTotal : c.sentRate + c.receivedRate)), 0);
+  const max = busy.reduce((m, c) => Math.max(m, style.units === 'total' ? c.sentTotal + c.receivedTotal : c.sentRate + c.receivedRate), 0);
   for (const c of conns.slice(offset, offset + height)) out.push(fitLine(connectionRow(c, cols, endNames(c, names), style, max), width));
   return out;
 }

@@ -44,7 +44,7 @@ export interface Frame {
   size: Size;
   header: { top: number; lines: Line[] };
   chart: { top: number; height: number; panels: ChartPanel[] };
-  body: { top: number; lines: Line[]; /** Index into lines of the selected row, or null. */ selected: number | null };
+  body: { top: number; lines: Line[] /** Index into lines of the selected row, or null. */; selected: number | null };
   footer: { top: number; lines: Line[] };
   overlay: Overlay | null;
   /** Mouse targets: heading cells that sort, and table rows by key (screen coordinates). */
@@ -68,7 +68,10 @@ function centred(kind: Overlay['kind'], title: string, size: Size, w: number, h:
   const width = Math.min(size.cols, w);
   const height = Math.min(size.rows, h);
   return {
-    kind, title, width, height,
+    kind,
+    title,
+    width,
+    height,
     top: Math.max(0, Math.floor((size.rows - height) / 2)),
     left: Math.max(0, Math.floor((size.cols - width) / 2)),
     lines: lines(width - 2),
@@ -95,19 +98,34 @@ export function buildFrame(st: ScreenState, size: Size, env: FrameEnv): Frame {
   const style: TableStyle = { units: v.units, utf8: env.utf8, ascii: env.ascii };
   const rows = rowsNow(st);
 
-  const head = headerLines(snap, {
-    hostname: env.hostname, paused: v.paused, units: v.units, utf8: env.utf8, ended: st.ended,
-    count: countText(st, rows.length),
-    grouping: v.grouping === 'process' ? null : v.grouping === 'container' ? 'container/service' : 'program',
-  }, W);
+  const head = headerLines(
+    snap,
+    {
+      hostname: env.hostname,
+      paused: v.paused,
+      units: v.units,
+      utf8: env.utf8,
+      ended: st.ended,
+      count: countText(st, rows.length),
+      grouping: v.grouping === 'process' ? null : v.grouping === 'container' ? 'container/service' : 'program',
+    },
+    W,
+  );
   if (detail) head.push(...detailSummary(detail.row, detail.gone, v.detailKey ?? '', W, style));
 
   // The chart follows what is open: a process's (or entry's) own traffic, a group's sum, else the host's.
   const group = v.scope === null ? undefined : rowsOf(snap, v.grouping).find((r) => r.key === v.scope);
   const source = detail ? detail.row : (group ?? snap?.totals);
-  const panels = snap && source && lay.chart > 0
-    ? chartPanels({ sentHistory: source.sentHistory, receivedHistory: source.receivedHistory, intervalMs: snap.intervalMs }, v.units, W, lay.chart, env.ascii)
-    : [];
+  const panels =
+    snap && source && lay.chart > 0
+      ? chartPanels(
+          { sentHistory: source.sentHistory, receivedHistory: source.receivedHistory, intervalMs: snap.intervalMs },
+          v.units,
+          W,
+          lay.chart,
+          env.ascii,
+        )
+      : [];
 
   const bodyTop = lay.header + lay.chart;
   let lines: Line[];
@@ -117,7 +135,10 @@ export function buildFrame(st: ScreenState, size: Size, env: FrameEnv): Frame {
     lines = detailBody(detail.row, v.sort, v.detailOffset, v.names ? env.names : null, W, bodyRows, style);
     hits.heading = headingSpans(connectionColumns(W).map((c) => ({ width: c.width, sort: connColumnSort(c.id) })));
   } else {
-    const tableCols = processColumns(W, rows.some((r) => r.container !== null));
+    const tableCols = processColumns(
+      W,
+      rows.some((r) => r.container !== null),
+    );
     lines = [fitLine(processHeader(tableCols, v.sort, style), W)];
     hits.heading = headingSpans(tableCols.map((c) => ({ width: c.width, sort: columnSort(c.id) })));
     if (rows.length === 0) lines.push(fitLine([seg(emptySentence(st, env.utf8), 'dim')], W));
@@ -131,10 +152,18 @@ export function buildFrame(st: ScreenState, size: Size, env: FrameEnv): Frame {
   }
 
   const all = scopeRows(snap, v.grouping, v.scope) ?? [];
-  const footer = footerLines(v, {
-    status: st.status.status, utf8: env.utf8, dialogOpen: st.dialog !== null, shown: rows.length, total: all.length,
-    note: snap?.ownership.note ?? null,
-  }, W);
+  const footer = footerLines(
+    v,
+    {
+      status: st.status.status,
+      utf8: env.utf8,
+      dialogOpen: st.dialog !== null,
+      shown: rows.length,
+      total: all.length,
+      note: snap?.ownership.note ?? null,
+    },
+    W,
+  );
 
   let overlay: Overlay | null = null;
   if (st.dialog) {

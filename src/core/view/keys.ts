@@ -106,24 +106,38 @@ export function keyAction(ch: string | undefined, key: KeyInfo, ctx: KeyContext)
   if (key.full === 'C-l') return { type: 'redraw' };
   if (name === 'space') return { type: 'pause' };
   switch (name) {
-    case 'f1': return { type: 'help' };
-    case 'f3': return { type: 'searchStart' };
-    case 'f4': return { type: 'filterStart' };
-    case 'f6': return { type: 'sortMenu' };
-    case 'f9': return { type: 'kill' };
-    case 'f10': return { type: 'quit' };
+    case 'f1':
+      return { type: 'help' };
+    case 'f3':
+      return { type: 'searchStart' };
+    case 'f4':
+      return { type: 'filterStart' };
+    case 'f6':
+      return { type: 'sortMenu' };
+    case 'f9':
+      return { type: 'kill' };
+    case 'f10':
+      return { type: 'quit' };
   }
   if (key.ctrl || key.meta || !ch) return null;
   const sort = SORTS[ch];
   if (sort) return { type: 'sort', key: sort };
   switch (ch) {
-    case 'q': return { type: 'quit' };
-    case 'k': return { type: 'kill' };
-    case '/': return { type: 'filterStart' };
-    case 'm': return { type: 'units' };
-    case 'g': return { type: 'group' };
-    case '?': return { type: 'help' };
-    case 'd': return { type: 'names' };
-    default: return null;
+    case 'q':
+      return { type: 'quit' };
+    case 'k':
+      return { type: 'kill' };
+    case '/':
+      return { type: 'filterStart' };
+    case 'm':
+      return { type: 'units' };
+    case 'g':
+      return { type: 'group' };
+    case '?':
+      return { type: 'help' };
+    case 'd':
+      return { type: 'names' };
+    default:
+      return null;
   }
 }

@@ -47,14 +47,17 @@ export function openKill(row: Row, ports: KillPorts): KillDialog | Status {
   const name = sanitizeText(row.name, true);
   if (row.kind === 'group' && row.groupKind !== 'program') {
     const text =
-      row.groupKind === 'container' ? `${name} is a container: stop it with its runtime (docker stop ${name}, podman stop, crictl stop)`
-      : row.groupKind === 'unit' ? `${name} is a service: stop it with systemctl stop ${name}`
-      : 'the host group is not one program: open it (Enter) and kill a process';
+      row.groupKind === 'container'
+        ? `${name} is a container: stop it with its runtime (docker stop ${name}, podman stop, crictl stop)`
+        : row.groupKind === 'unit'
+          ? `${name} is a service: stop it with systemctl stop ${name}`
+          : 'the host group is not one program: open it (Enter) and kill a process';
     return { text, error: true };
   }
   if (row.pid === 1) return { text: 'refusing to signal pid 1 (init): it would take the whole system down', error: true };
   if (row.pid === ports.selfPid) return { text: `refusing to signal bwtop itself (pid ${row.pid}); press q to quit`, error: true };
-  if (row.exited) return { text: `${row.pid !== null ? `pid ${who(row.pid, row.name)}` : name} has exited; nothing to signal`, error: true };
+  if (row.exited)
+    return { text: `${row.pid !== null ? `pid ${who(row.pid, row.name)}` : name} has exited; nothing to signal`, error: true };
   const known = new Map<number, number>();
   const collect = (r: Row): void => {
     if (r.kind === 'process' && !r.exited) known.set(r.pid!, r.startTime);
@@ -88,7 +91,8 @@ function signalOne(t: KillTarget, name: string, sig: NodeJS.Signals, ports: Kill
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EPERM') return { text: `cannot signal ${who(t.pid, name)}: permission denied (EPERM); run bwtop as root`, error: true };
-    if (code === 'EREPLAY') return { text: 'signals are off: these processes are from a replay or a procfs copy, not this host', error: true };
+    if (code === 'EREPLAY')
+      return { text: 'signals are off: these processes are from a replay or a procfs copy, not this host', error: true };
     if (code === 'ESRCH') return { text: `pid ${who(t.pid, name)} no longer exists (ESRCH); ${sig} not sent`, error: true };
     return { text: `cannot signal ${who(t.pid, name)}: ${code ?? String(e)}`, error: true };
   }
@@ -109,7 +113,9 @@ export function confirmKill(d: KillDialog, ports: KillPorts): Status {
 }
 
 export function cancelText(d: KillDialog): string {
-  return d.targets.length === 1 ? `kill of ${d.targets[0]!.pid} cancelled` : `kill of ${processes(d.targets.length)} of ${sanitizeText(d.name, true)} cancelled`;
+  return d.targets.length === 1
+    ? `kill of ${d.targets[0]!.pid} cancelled`
+    : `kill of ${processes(d.targets.length)} of ${sanitizeText(d.name, true)} cancelled`;
 }
 
 /** The dialog's text, `width` cells wide (inside its border). */
@@ -117,8 +123,20 @@ export function dialogLines(d: KillDialog, width: number, utf8: boolean, ascii: 
   const ell = ascii ? '~' : '…';
   const one = d.targets.length === 1;
   const first: Line = one
-    ? [seg('pid ', 'head'), seg(String(d.targets[0]!.pid)), seg('  '), seg(sanitizeText(d.name, utf8), 'name'), seg('  user ', 'head'), seg(sanitizeText(d.user, utf8))]
-    : [seg(sanitizeText(d.name, utf8), 'name'), seg(`  ${processes(d.targets.length)}`, 'head'), seg('  user ', 'head'), seg(sanitizeText(d.user, utf8))];
+    ? [
+        seg('pid ', 'head'),
+        seg(String(d.targets[0]!.pid)),
+        seg('  '),
+        seg(sanitizeText(d.name, utf8), 'name'),
+        seg('  user ', 'head'),
+        seg(sanitizeText(d.user, utf8)),
+      ]
+    : [
+        seg(sanitizeText(d.name, utf8), 'name'),
+        seg(`  ${processes(d.targets.length)}`, 'head'),
+        seg('  user ', 'head'),
+        seg(sanitizeText(d.user, utf8)),
+      ];
   const second = one
     ? truncate(sanitizeText(d.cmdline, utf8) || '-', width, ell)
     : truncate(`pids ${d.targets.map((t) => t.pid).join(' ')}`, width, ell);
@@ -131,7 +149,16 @@ export function dialogLines(d: KillDialog, width: number, utf8: boolean, ascii: 
       return [seg(on ? '> ' : '  ', 'key'), seg(`${i + 1} `, 'key'), seg(c.sig.padEnd(9), on ? 'warn' : 'text'), seg(c.what)];
     }),
     [],
-    [seg('y', 'key'), seg(one ? ' send   ' : ' send to all   '), seg('n/Esc', 'key'), seg(' cancel   '), seg(ascii ? 'Up/Dn' : '↑↓', 'key'), seg(' or '), seg('1-4', 'key'), seg(' choose signal')],
+    [
+      seg('y', 'key'),
+      seg(one ? ' send   ' : ' send to all   '),
+      seg('n/Esc', 'key'),
+      seg(' cancel   '),
+      seg(ascii ? 'Up/Dn' : '↑↓', 'key'),
+      seg(' or '),
+      seg('1-4', 'key'),
+      seg(' choose signal'),
+    ],
   ];
   return lines.map((l) => fitLine(l, width));
 }

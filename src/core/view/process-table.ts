@@ -49,8 +49,7 @@ export function processColumns(width: number, containers = false): Column[] {
   // The container column takes the room of the second pair of numbers until there is room for both.
   const alt = width >= (container ? 150 : ALT_MIN_WIDTH);
   let cols = alt ? fixed : fixed.filter((c) => c.id !== 'sentAlt' && c.id !== 'receivedAlt');
-  const flexFor = (cs: Column[], n: number): number =>
-    width - cs.reduce((w, c) => w + c.width, 0) - (cs.length + n - 1);
+  const flexFor = (cs: Column[], n: number): number => width - cs.reduce((w, c) => w + c.width, 0) - (cs.length + n - 1);
   // Narrow terminals give up the user, then the connection count, before the name gets too short.
   for (const drop of ['user', 'conns'] as const) {
     if (flexFor(cols, 2) >= 16) break;
@@ -72,16 +71,26 @@ export function processColumns(width: number, containers = false): Column[] {
 function title(id: ColumnId, units: Units): string {
   const alt = units === 'total';
   switch (id) {
-    case 'pid': return 'PID';
-    case 'user': return 'USER';
-    case 'name': return 'PROGRAM';
-    case 'sent': return alt ? 'SENT TOTAL' : 'SENT';
-    case 'received': return alt ? 'RECV TOTAL' : 'RECEIVED';
-    case 'container': return 'CONTAINER';
-    case 'bar': return 'SENT+RECV';
-    case 'sentAlt': return alt ? 'SENT' : 'SENT TOTAL';
-    case 'receivedAlt': return alt ? 'RECEIVED' : 'RECV TOTAL';
-    case 'conns': return 'CONN';
+    case 'pid':
+      return 'PID';
+    case 'user':
+      return 'USER';
+    case 'name':
+      return 'PROGRAM';
+    case 'sent':
+      return alt ? 'SENT TOTAL' : 'SENT';
+    case 'received':
+      return alt ? 'RECV TOTAL' : 'RECEIVED';
+    case 'container':
+      return 'CONTAINER';
+    case 'bar':
+      return 'SENT+RECV';
+    case 'sentAlt':
+      return alt ? 'SENT' : 'SENT TOTAL';
+    case 'receivedAlt':
+      return alt ? 'RECEIVED' : 'RECV TOTAL';
+    case 'conns':
+      return 'CONN';
   }
 }
 
@@ -96,11 +105,19 @@ export const SORT_COLUMN: Record<SortKey, ColumnId> = {
 /** The sort a click on a column's heading picks, or null for columns that do not sort. */
 export function columnSort(id: ColumnId): SortKey | null {
   switch (id) {
-    case 'pid': case 'name': return id;
-    case 'sent': case 'sentAlt': return 'sent';
-    case 'received': case 'receivedAlt': return 'received';
-    case 'bar': return 'total';
-    default: return null;
+    case 'pid':
+    case 'name':
+      return id;
+    case 'sent':
+    case 'sentAlt':
+      return 'sent';
+    case 'received':
+    case 'receivedAlt':
+      return 'received';
+    case 'bar':
+      return 'total';
+    default:
+      return null;
   }
 }
 

@@ -15,8 +15,25 @@ export function nextGrouping(g: Grouping): Grouping {
 export type GroupKind = 'program' | 'container' | 'unit' | 'host';
 
 /** The traffic and identity fields a row shares with the model's processes. */
-type Shared = Pick<ProcessStats, 'startTime' | 'programKey' | 'name' | 'cmdline' | 'user' | 'container' | 'unit'
-  | 'sent' | 'received' | 'sentTotal' | 'receivedTotal' | 'sentRate' | 'receivedRate' | 'connections' | 'sentHistory' | 'receivedHistory'>;
+type Shared = Pick<
+  ProcessStats,
+  | 'startTime'
+  | 'programKey'
+  | 'name'
+  | 'cmdline'
+  | 'user'
+  | 'container'
+  | 'unit'
+  | 'sent'
+  | 'received'
+  | 'sentTotal'
+  | 'receivedTotal'
+  | 'sentRate'
+  | 'receivedRate'
+  | 'connections'
+  | 'sentHistory'
+  | 'receivedHistory'
+>;
 
 /**
  * One row. `name` is raw (untrusted); `programKey` is a group's own key for groups; `startTime`
@@ -40,23 +57,59 @@ export interface Row extends Shared {
 
 export function processRowOf(p: ProcessStats): Row {
   return {
-    key: `p:${p.pid}:${p.startTime}`, kind: 'process', groupKind: null, pid: p.pid, pids: [p.pid], startTime: p.startTime,
+    key: `p:${p.pid}:${p.startTime}`,
+    kind: 'process',
+    groupKind: null,
+    pid: p.pid,
+    pids: [p.pid],
+    startTime: p.startTime,
     programKey: p.programKey,
-    name: p.name, tag: '', cmdline: p.cmdline, user: p.user, container: p.container, unit: p.unit,
-    sent: p.sent, received: p.received, sentTotal: p.sentTotal, receivedTotal: p.receivedTotal,
-    sentRate: p.sentRate, receivedRate: p.receivedRate, exited: p.exitedAtMs !== 0,
-    connections: p.connections, sentHistory: p.sentHistory, receivedHistory: p.receivedHistory, members: [],
+    name: p.name,
+    tag: '',
+    cmdline: p.cmdline,
+    user: p.user,
+    container: p.container,
+    unit: p.unit,
+    sent: p.sent,
+    received: p.received,
+    sentTotal: p.sentTotal,
+    receivedTotal: p.receivedTotal,
+    sentRate: p.sentRate,
+    receivedRate: p.receivedRate,
+    exited: p.exitedAtMs !== 0,
+    connections: p.connections,
+    sentHistory: p.sentHistory,
+    receivedHistory: p.receivedHistory,
+    members: [],
   };
 }
 
 export function programRowOf(e: ProgramEntryStats): Row {
   return {
-    key: `e:${e.programKey}`, kind: 'program', groupKind: null, pid: null, pids: [...e.pids], startTime: 0,
+    key: `e:${e.programKey}`,
+    kind: 'program',
+    groupKind: null,
+    pid: null,
+    pids: [...e.pids],
+    startTime: 0,
     programKey: e.programKey,
-    name: e.name, tag: `×${e.pids.length} (short-lived)`, cmdline: e.cmdline, user: e.user, container: e.container, unit: e.unit,
-    sent: e.sent, received: e.received, sentTotal: e.sentTotal, receivedTotal: e.receivedTotal,
-    sentRate: e.sentRate, receivedRate: e.receivedRate, exited: false,
-    connections: e.connections, sentHistory: e.sentHistory, receivedHistory: e.receivedHistory, members: [],
+    name: e.name,
+    tag: `×${e.pids.length} (short-lived)`,
+    cmdline: e.cmdline,
+    user: e.user,
+    container: e.container,
+    unit: e.unit,
+    sent: e.sent,
+    received: e.received,
+    sentTotal: e.sentTotal,
+    receivedTotal: e.receivedTotal,
+    sentRate: e.sentRate,
+    receivedRate: e.receivedRate,
+    exited: false,
+    connections: e.connections,
+    sentHistory: e.sentHistory,
+    receivedHistory: e.receivedHistory,
+    members: [],
   };
 }
 
@@ -75,13 +128,25 @@ function groupRow(key: string, kind: GroupKind, name: string, members: Row[]): R
   const first = members[0]!;
   const tag = kind === 'program' ? `×${pids.length}` : kind === 'container' ? `×${pids.length} (container)` : `×${pids.length}`;
   return {
-    key, kind: 'group', groupKind: kind, pid: null, pids, startTime: 0, programKey: key, name, tag,
-    cmdline: '', user: users.size === 1 ? first.user : '*',
+    key,
+    kind: 'group',
+    groupKind: kind,
+    pid: null,
+    pids,
+    startTime: 0,
+    programKey: key,
+    name,
+    tag,
+    cmdline: '',
+    user: users.size === 1 ? first.user : '*',
     container: kind === 'container' ? name : kind === 'program' ? first.container : null,
     unit: kind === 'unit' ? name : null,
-    sent: sum((r) => r.sent), received: sum((r) => r.received),
-    sentTotal: sum((r) => r.sentTotal), receivedTotal: sum((r) => r.receivedTotal),
-    sentRate: sum((r) => r.sentRate), receivedRate: sum((r) => r.receivedRate),
+    sent: sum((r) => r.sent),
+    received: sum((r) => r.received),
+    sentTotal: sum((r) => r.sentTotal),
+    receivedTotal: sum((r) => r.receivedTotal),
+    sentRate: sum((r) => r.sentRate),
+    receivedRate: sum((r) => r.receivedRate),
     exited: members.every((m) => m.exited),
     connections: members.flatMap((m) => m.connections),
     sentHistory: sumHistories(members.map((m) => m.sentHistory)),
@@ -112,10 +177,13 @@ export function rowsOf(s: Snapshot | null, grouping: Grouping): Row[] {
       members.length === 1 ? members[0]! : groupRow(`gp:${k}`, 'program', members[0]!.name, members),
     );
   }
-  return [...gather(plain, (r) => (r.container !== null ? `c:${r.container}` : r.unit !== null ? `u:${r.unit}` : 'h'))].map(([k, members]) =>
-    k === 'h' ? groupRow('gh', 'host', 'host', members)
-    : k.startsWith('c:') ? groupRow(`gc:${k.slice(2)}`, 'container', k.slice(2), members)
-    : groupRow(`gu:${k.slice(2)}`, 'unit', k.slice(2), members),
+  return [...gather(plain, (r) => (r.container !== null ? `c:${r.container}` : r.unit !== null ? `u:${r.unit}` : 'h'))].map(
+    ([k, members]) =>
+      k === 'h'
+        ? groupRow('gh', 'host', 'host', members)
+        : k.startsWith('c:')
+          ? groupRow(`gc:${k.slice(2)}`, 'container', k.slice(2), members)
+          : groupRow(`gu:${k.slice(2)}`, 'unit', k.slice(2), members),
   );
 }
 

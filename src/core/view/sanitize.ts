@@ -5,8 +5,7 @@
 
 // ESC followed by a CSI/OSC/DCS/SOS/PM/APC string or a two-character sequence. OSC and friends end
 // at BEL or ST (ESC \); an unterminated one swallows the rest, as a terminal would.
-const ESCAPE_SEQUENCE =
-  /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)/g;
+const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)/g;
 // C1 string introducers used directly (CSI 0x9b, OSC 0x9d, DCS 0x90...).
 const C1_SEQUENCE = /\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b]*[\x07\x9c]?/g;
 // Remaining controls (C0 including TAB/CR/LF, DEL, C1), zero-width and bidi formatting characters,

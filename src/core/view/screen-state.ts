@@ -120,30 +120,62 @@ export function applyAction(st: ScreenState, a: Action, size: Size, ports: KillP
   let next: ScreenState = st;
   const view = (nv: V.ViewState): ScreenState => ({ ...st, view: nv });
   switch (a.type) {
-    case 'quit': return { state: st, changed: false, quit: true };
-    case 'redraw': return { state: st, changed: true, redraw: true };
-    case 'sort': next = view(V.sortBy(v, a.key)); break;
-    case 'units': next = view(V.cycleUnits(v)); break;
+    case 'quit':
+      return { state: st, changed: false, quit: true };
+    case 'redraw':
+      return { state: st, changed: true, redraw: true };
+    case 'sort':
+      next = view(V.sortBy(v, a.key));
+      break;
+    case 'units':
+      next = view(V.cycleUnits(v));
+      break;
     case 'group': {
       const nv = V.cycleGrouping(v);
-      next = withStatus(view(nv), { text: `grouped by ${nv.grouping}${nv.grouping === 'container' ? ' (services and the host too)' : ''}`, error: false });
+      next = withStatus(view(nv), {
+        text: `grouped by ${nv.grouping}${nv.grouping === 'container' ? ' (services and the host too)' : ''}`,
+        error: false,
+      });
       break;
     }
-    case 'move': next = view(V.move(v, rowsNow(st), a.move, height, detailRow(st).row?.connections.length ?? 0)); break;
-    case 'select': next = view({ ...v, selection: { ...v.selection, key: a.key } }); break;
-    case 'drill': next = view(V.drillIn(v, selectedRow(st))); break;
-    case 'back': next = view(V.back(v)); break;
-    case 'kill': next = startKill(st, ports); break;
-    case 'pause': next = { ...view({ ...v, paused: !v.paused }), shown: v.paused ? st.latest : st.shown }; break;
-    case 'help': next = view({ ...v, help: !v.help }); break;
+    case 'move':
+      next = view(V.move(v, rowsNow(st), a.move, height, detailRow(st).row?.connections.length ?? 0));
+      break;
+    case 'select':
+      next = view({ ...v, selection: { ...v.selection, key: a.key } });
+      break;
+    case 'drill':
+      next = view(V.drillIn(v, selectedRow(st)));
+      break;
+    case 'back':
+      next = view(V.back(v));
+      break;
+    case 'kill':
+      next = startKill(st, ports);
+      break;
+    case 'pause':
+      next = { ...view({ ...v, paused: !v.paused }), shown: v.paused ? st.latest : st.shown };
+      break;
+    case 'help':
+      next = view({ ...v, help: !v.help });
+      break;
     case 'names': {
       const names = !v.names;
-      next = withStatus(view({ ...v, names }), { text: names ? 'host names on: reverse DNS answers show as they arrive' : 'host names off: addresses only', error: false });
+      next = withStatus(view({ ...v, names }), {
+        text: names ? 'host names on: reverse DNS answers show as they arrive' : 'host names off: addresses only',
+        error: false,
+      });
       break;
     }
-    case 'filterStart': next = view(V.startFilter(v)); break;
-    case 'searchStart': next = view(V.startSearch(v)); break;
-    case 'searchNext': next = view(V.searchJump(v, rowsNow(st), true, height)); break;
+    case 'filterStart':
+      next = view(V.startFilter(v));
+      break;
+    case 'searchStart':
+      next = view(V.startSearch(v));
+      break;
+    case 'searchNext':
+      next = view(V.searchJump(v, rowsNow(st), true, height));
+      break;
     case 'promptChar':
       next = view(v.editing === 'search' ? V.editSearch(v, v.search + a.ch, rowsNow(st), height) : V.editFilter(v, v.filter + a.ch));
       break;
@@ -152,10 +184,18 @@ export function applyAction(st: ScreenState, a: Action, size: Size, ports: KillP
       next = view(v.editing === 'search' ? { ...v, search: cut(v.search) } : V.editFilter(v, cut(v.filter)));
       break;
     }
-    case 'promptClear': next = view(v.editing === 'search' ? { ...v, search: '' } : V.editFilter(v, '')); break;
-    case 'promptKeep': next = view(v.editing === 'search' ? { ...v, editing: null } : V.endFilter(v, true)); break;
-    case 'promptCancel': next = view(v.editing === 'search' ? { ...v, editing: null } : V.endFilter(v, false)); break;
-    case 'sortMenu': next = view({ ...v, sortMenu: Math.max(0, SORT_KEYS.indexOf(v.sort.key)) }); break;
+    case 'promptClear':
+      next = view(v.editing === 'search' ? { ...v, search: '' } : V.editFilter(v, ''));
+      break;
+    case 'promptKeep':
+      next = view(v.editing === 'search' ? { ...v, editing: null } : V.endFilter(v, true));
+      break;
+    case 'promptCancel':
+      next = view(v.editing === 'search' ? { ...v, editing: null } : V.endFilter(v, false));
+      break;
+    case 'sortMenu':
+      next = view({ ...v, sortMenu: Math.max(0, SORT_KEYS.indexOf(v.sort.key)) });
+      break;
     case 'menuMove': {
       const n = SORT_KEYS.length;
       next = view({ ...v, sortMenu: ((v.sortMenu ?? 0) + a.delta + n) % n });
@@ -166,7 +206,9 @@ export function applyAction(st: ScreenState, a: Action, size: Size, ports: KillP
       next = view({ ...v, sortMenu: null, sort: v.sort.key === key ? v.sort : { key, reversed: false } });
       break;
     }
-    case 'menuClose': next = view({ ...v, sortMenu: null }); break;
+    case 'menuClose':
+      next = view({ ...v, sortMenu: null });
+      break;
     case 'dialogChoice':
       if (!st.dialog) return { state: st, changed: false };
       next = { ...st, dialog: chooseSignal(st.dialog, a.delta, a.index) };

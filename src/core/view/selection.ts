@@ -39,12 +39,17 @@ export function moveSelection<K>(keys: readonly K[], sel: Selection<K>, move: Mo
   const cur = reconcileSelection(keys, sel, height);
   const page = Math.max(1, height - 1);
   const target =
-    move === 'up' ? cur.index - 1
-    : move === 'down' ? cur.index + 1
-    : move === 'pageUp' ? cur.index - page
-    : move === 'pageDown' ? cur.index + page
-    : move === 'home' ? 0
-    : keys.length - 1;
+    move === 'up'
+      ? cur.index - 1
+      : move === 'down'
+        ? cur.index + 1
+        : move === 'pageUp'
+          ? cur.index - page
+          : move === 'pageDown'
+            ? cur.index + page
+            : move === 'home'
+              ? 0
+              : keys.length - 1;
   return withIndex(keys, target, cur.offset, height);
 }
 
@@ -53,11 +58,16 @@ export function scrollOffset(count: number, offset: number, move: Move, height: 
   const max = Math.max(0, count - Math.max(1, height));
   const page = Math.max(1, height - 1);
   const next =
-    move === 'up' ? offset - 1
-    : move === 'down' ? offset + 1
-    : move === 'pageUp' ? offset - page
-    : move === 'pageDown' ? offset + page
-    : move === 'home' ? 0
-    : max;
+    move === 'up'
+      ? offset - 1
+      : move === 'down'
+        ? offset + 1
+        : move === 'pageUp'
+          ? offset - page
+          : move === 'pageDown'
+            ? offset + page
+            : move === 'home'
+              ? 0
+              : max;
   return clamp(next, 0, max);
 }

@@ -40,7 +40,8 @@ export function parseSettings(text: string, where: string): ParsedSettings {
     if (typeof o.names === 'boolean') out.names = o.names;
     else bad.push('names');
   }
-  if (bad.length > 0) return { settings: {}, error: `ignoring ${where}: bad value for ${bad.join(', ')}; fix or delete it (defaults are used)` };
+  if (bad.length > 0)
+    return { settings: {}, error: `ignoring ${where}: bad value for ${bad.join(', ')}; fix or delete it (defaults are used)` };
   return { settings: out, error: null };
 }
 

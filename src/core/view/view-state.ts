@@ -60,7 +60,11 @@ export function visibleRows(s: Snapshot | null, v: ViewState): Row[] {
 
 /** Re-anchors the selection on the rows as they are now. */
 export function settle(v: ViewState, rows: readonly Row[], tableRows: number): ViewState {
-  const selection = reconcileSelection(rows.map((r) => r.key), v.selection, tableRows);
+  const selection = reconcileSelection(
+    rows.map((r) => r.key),
+    v.selection,
+    tableRows,
+  );
   return selection === v.selection ? v : { ...v, selection };
 }
 
@@ -79,7 +83,15 @@ export function cycleGrouping(v: ViewState): ViewState {
 
 export function move(v: ViewState, rows: readonly Row[], m: Move, height: number, connCount: number): ViewState {
   if (v.mode === 'detail') return { ...v, detailOffset: scrollOffset(connCount, v.detailOffset, m, height) };
-  return { ...v, selection: moveSelection(rows.map((r) => r.key), v.selection, m, height) };
+  return {
+    ...v,
+    selection: moveSelection(
+      rows.map((r) => r.key),
+      v.selection,
+      m,
+      height,
+    ),
+  };
 }
 
 /** Enter on a row: a group opens its members, anything else its connections. */

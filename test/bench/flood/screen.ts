@@ -165,8 +165,12 @@ export function printTerminalTable(r: ScreenResult, secs: { idle: number; flood:
   console.log('window'.padEnd(22) + num('secs', 5) + num('draws', 7) + num('bytes', 9) + num('bytes/draw', 12) + num('max quiet ms', 14));
   const row = (name: string, s: number, o: TerminalOutput): void =>
     console.log(
-      name.padEnd(22) + num(String(s), 5) + num(String(o.draws), 7) + num(String(o.bytes), 9) +
-        num(o.draws > 0 ? (o.bytes / o.draws).toFixed(0) : 'n/a', 12) + num(o.draws > 0 ? o.maxGapMs.toFixed(0) : 'n/a', 14),
+      name.padEnd(22) +
+        num(String(s), 5) +
+        num(String(o.draws), 7) +
+        num(String(o.bytes), 9) +
+        num(o.draws > 0 ? (o.bytes / o.draws).toFixed(0) : 'n/a', 12) +
+        num(o.draws > 0 ? o.maxGapMs.toFixed(0) : 'n/a', 14),
     );
   row('idle', secs.idle, r.idle);
   for (const run of r.runs) row(`${run.rate.label} (sending)`, secs.flood, run.output);
@@ -174,9 +178,11 @@ export function printTerminalTable(r: ScreenResult, secs: { idle: number; flood:
     if (!run.stall) continue;
     console.log(
       `${run.rate.label}: the terminal stopped reading for ${run.rate.stallSecs} s from 0.5 s into the flood ` +
-        `(tmux server stopped, pty buffer filled with ${run.stall.fillBytes} NUL bytes, not counted above); ` + `bwtop's main thread then waited in: ` +
+        `(tmux server stopped, pty buffer filled with ${run.stall.fillBytes} NUL bytes, not counted above); ` +
+        `bwtop's main thread then waited in: ` +
         `${run.stall.kernelWait || 'unknown'}`,
     );
   }
-  if (r.quitStatus !== 0) console.log(`note: bwtop's screen ${r.quitStatus === null ? 'did not exit on q' : `exited ${r.quitStatus} on q`}`);
+  if (r.quitStatus !== 0)
+    console.log(`note: bwtop's screen ${r.quitStatus === null ? 'did not exit on q' : `exited ${r.quitStatus} on q`}`);
 }

@@ -30,7 +30,12 @@ abstract class OutputTool implements Tool {
   private exited: Error | null = null;
   private stderr = '';
 
-  constructor(readonly name: string, ns: Netns, cmd: string, args: string[]) {
+  constructor(
+    readonly name: string,
+    ns: Netns,
+    cmd: string,
+    args: string[],
+  ) {
     const [c, a] = ns.wrap(cmd, args);
     this.child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.pid = this.child.pid!;
