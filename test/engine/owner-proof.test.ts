@@ -77,16 +77,16 @@ test('a service manager that only passes a socket on is passed over', () => {
   assert.equal(resolver.owners.lookup(46231), 6795, 'the older of the two services');
 });
 
-/** Two young clients that each held a socket of their own after the flow began, then exited. */
-function twoYoung(identity: Record<number, Partial<ProcessInfo> & { as?: number }>): { resolver: Resolver; f: Flow } {
-  const proc = procWith(identity, { 9001: [99001], 9002: [99002] });
+/** Young clients that each held a socket of their own after the flow began, then exited. */
+function youngClients(identity: Record<number, Partial<ProcessInfo> & { as?: number }>, pids: number[]): { resolver: Resolver; f: Flow } {
+  const proc = procWith(identity, Object.fromEntries(pids.map((pid) => [pid, [90_000 + pid]])));
   const { resolver, table } = setup(proc);
   const census = resolver.owners.census;
-  for (const pid of [9001, 9002]) {
+  for (const pid of pids) {
     census.born(pid, 1, T - 50);
     resolver.owners.scanPid(pid, T + 1); // reads identity at once, as on an exec event
   }
-  for (const pid of [9001, 9002]) {
+  for (const pid of pids) {
     census.exited(pid, T + 6);
     resolver.owners.pidGone(pid);
   }
@@ -97,7 +97,7 @@ function twoYoung(identity: Record<number, Partial<ProcessInfo> & { as?: number 
 }
 
 test('several that fit, all one program: the program entry gets the bytes, never a guessed pid', () => {
-  const { f } = twoYoung({ 9001: { as: 6797 }, 9002: { as: 6797, startTime: 43_400 } });
+  const { f } = youngClients({ 9001: { as: 6797 }, 9002: { as: 6797, startTime: 43_400 } }, [9001, 9002]);
   assert.equal(f.status, FLOW_RESOLVED);
   assert.deepEqual(f.owner?.pids, [9001, 9002]);
   assert.equal(f.owner?.name, 'cli4');
@@ -105,34 +105,18 @@ test('several that fit, all one program: the program entry gets the bytes, never
 });
 
 test('several that fit, of different programs: nobody', () => {
-  const { f } = twoYoung({ 9001: { as: 6797 }, 9002: { as: 6798 } });
+  const { f } = youngClients({ 9001: { as: 6797 }, 9002: { as: 6798 } }, [9001, 9002]);
   assert.equal(f.status, FLOW_UNKNOWN);
   assert.equal(f.owner, null);
 });
 
 test('one that fits but was never named: nobody, not a nameless row', () => {
-  const proc = procWith({ 9001: { as: 424242 } }, { 9001: [99001] });
-  const { resolver, table } = setup(proc);
-  resolver.owners.census.born(9001, 1, T - 50);
-  resolver.owners.scanPid(9001, T + 1);
-  resolver.owners.census.exited(9001, T + 6);
-  resolver.owners.pidGone(9001);
-  const f = outgoing(table, 45000, 7001);
-  resolver.enqueue(f);
-  drain(resolver);
+  const { f } = youngClients({ 9001: { as: 424242 } }, [9001]);
   assert.equal(f.status, FLOW_UNKNOWN);
 });
 
 test('the one young process that fits gets the flow, with its name', () => {
-  const proc = procWith({ 9001: { as: 6797 } }, { 9001: [99001] });
-  const { resolver, table } = setup(proc);
-  resolver.owners.census.born(9001, 1, T - 50);
-  resolver.owners.scanPid(9001, T + 1);
-  resolver.owners.census.exited(9001, T + 6);
-  resolver.owners.pidGone(9001);
-  const f = outgoing(table, 45000, 7001);
-  resolver.enqueue(f);
-  drain(resolver);
+  const { f } = youngClients({ 9001: { as: 6797 } }, [9001]);
   assert.equal(f.owner?.pid, 9001);
   assert.equal(f.owner?.name, 'cli4');
 });
