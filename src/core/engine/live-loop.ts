@@ -1,7 +1,7 @@
 // The live engine's schedule: when to read young processes, when to read which socket tables,
 // when to close an interval. The driver only forwards what happens (packets, process events,
-// table reads finishing) and supplies a clock and timers, so this runs the same under node:test
-// mock timers with a replayed capture and a fake event source as it does live.
+// table reads finishing) and supplies a clock and timers, so this runs the same on a fake
+// clock with a replayed capture and a fake event source (test/engine/live-loop.test.ts) as live.
 import type { Snapshot } from '../model.js';
 import { PROTO_TCP, type PacketInfo } from '../packet.js';
 import { formatAddress } from './address.js';
