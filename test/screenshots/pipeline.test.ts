@@ -1,72 +1,78 @@
-// The screenshot pipeline's pieces: ANSI capture -> cells -> pixels -> PNG.
+// The screenshot pipeline: program bytes -> terminal emulator cells -> pixels -> PNG, and the
+// whole of `npm run screenshots` on the hand-built demo screen.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { inflateSync } from 'node:zlib';
-import { parseAnsiGrid } from './ansi-grid.js';
-import { crc32, encodePng } from './png.js';
-import { CELL_H, CELL_W, paletteColour, rasterize } from './raster.js';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { CELL_H, CELL_W, colourRgb, paletteColour, rasterize } from './raster.js';
+import { gridText, terminalGrid } from './terminal-grid.js';
 
-test('PNG: signature, IHDR, CRCs and the pixel rows in IDAT', () => {
-  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
-  const rgb = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9]);
-  const png = encodePng(2, 2, rgb);
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  let o = 8;
-  const chunks: Record<string, Buffer> = {};
-  while (o < png.length) {
-    const len = png.readUInt32BE(o);
-    const type = png.toString('latin1', o + 4, o + 8);
-    const data = png.subarray(o + 8, o + 8 + len);
-    assert.equal(png.readUInt32BE(o + 8 + len), crc32(png.subarray(o + 4, o + 8 + len)), `${type} CRC`);
-    chunks[type] = data;
-    o += 12 + len;
-  }
-  assert.deepEqual(Object.keys(chunks), ['IHDR', 'IDAT', 'IEND']);
-  assert.equal(chunks.IHDR!.readUInt32BE(0), 2);
-  assert.equal(chunks.IHDR!.readUInt32BE(4), 2);
-  assert.deepEqual([...chunks.IHDR!.subarray(8)], [8, 2, 0, 0, 0]);
-  assert.deepEqual([...inflateSync(chunks.IDAT!)], [0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 9, 9, 9]);
-  assert.throws(() => encodePng(2, 2, new Uint8Array(3)));
-});
-
-test('ANSI grid: SGR colours and attributes, wide characters, ACS line drawing', () => {
-  const text = '\x1b[1mB\x1b[0m\x1b[33my\x1b[7mi\x1b[0m漢x\n\x0elqk\x0f \x1b[38;5;208mo\x1b[48;5;21mb\x1b[m';
-  const g = parseAnsiGrid(text, 8, 2);
-  const row0 = g[0]!;
-  assert.deepEqual([row0[0]!.ch, row0[0]!.bold, row0[1]!.ch, row0[1]!.fg, row0[2]!.inverse], ['B', true, 'y', 3, true]);
-  assert.deepEqual([row0[3]!.ch, row0[4]!.filler, row0[5]!.ch], ['漢', true, 'x']);
-  const row1 = g[1]!;
-  assert.equal(
-    row1
-      .slice(0, 3)
-      .map((c) => c.ch)
-      .join(''),
-    '┌─┐',
+test('terminal grid: SGR colours and attributes, wide characters, line drawing, cursor moves', async () => {
+  const bytes =
+    '\x1b[1mB\x1b[0m\x1b[33my\x1b[7mi\x1b[0m漢x\r\n' + // bold, palette 3, inverse, a wide character
+    '\x1b(0lqk\x1b(B \x1b[38;5;208mo\x1b[48;5;21mb\x1b[m\x1b[38;2;1;2;3mt\x1b[m' + // DEC line drawing, 256 colours, RGB
+    '\x1b[1;8H\x1b[4mu\x1b[m'; // back to row 1, column 8: underlined
+  const g = await terminalGrid(bytes, 8, 2);
+  assert.equal(gridText(g), 'Byi漢x u\n┌─┐ obt');
+  const [r0, r1] = [g[0]!, g[1]!];
+  assert.deepEqual([r0[0]!.bold, r0[1]!.fg, r0[2]!.inverse, r0[1]!.inverse], [true, { kind: 'palette', index: 3 }, true, false]);
+  assert.deepEqual([r0[3]!.width, r0[4]!.width, r0[4]!.ch, r0[5]!.ch], [2, 0, '', 'x']);
+  assert.equal(r0[7]!.underline, true);
+  assert.deepEqual(
+    [r1[4]!.fg, r1[5]!.fg, r1[5]!.bg],
+    [
+      { kind: 'palette', index: 208 },
+      { kind: 'palette', index: 208 },
+      { kind: 'palette', index: 21 },
+    ],
   );
-  assert.deepEqual([row1[4]!.fg, row1[5]!.fg, row1[5]!.bg], [208, 208, 21]);
-  assert.equal(row1[7]!.ch, ' ');
+  assert.deepEqual([r1[6]!.fg, r1[6]!.bg], [{ kind: 'rgb', rgb: 0x010203 }, { kind: 'default' }]);
 });
 
-test('raster: cells are 8x16, a full block is all foreground, braille dots where set', () => {
-  const cells = parseAnsiGrid('\x1b[31m█\x1b[m\u2801 ', 3, 1);
-  const img = rasterize(cells);
-  assert.equal(img.width, 3 * CELL_W);
-  assert.equal(img.height, CELL_H);
-  const px = (x: number, y: number): number[] => [...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
-  const red = paletteColour(1, true);
+test('raster: cells are 8x16, a full block is all foreground, braille dots where set, colours', async () => {
+  const png = rasterize(await terminalGrid('\x1b[31m█\x1b[m\u2801 ', 3, 1));
+  assert.deepEqual([png.width, png.height], [3 * CELL_W, CELL_H]);
+  const px = (x: number, y: number): number[] => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)];
+  const red = paletteColour(1);
   for (const [x, y] of [
     [0, 0],
     [7, 15],
     [3, 8],
   ] as const)
     assert.deepEqual(px(x, y), red);
-  const fg = paletteColour(-1, true);
-  const bg = paletteColour(-1, false);
+  const fg = colourRgb({ kind: 'default' }, true);
+  const bg = colourRgb({ kind: 'default' }, false);
   // ⠁ is dot 1: top-left only.
   assert.deepEqual(px(8 + 1, 1), fg);
   assert.deepEqual(px(8 + 5, 1), bg);
   assert.deepEqual(px(8 + 1, 13), bg);
-  assert.deepEqual(paletteColour(196, true), [255, 0, 0]);
-  assert.deepEqual(paletteColour(244, true), [128, 128, 128]);
+  assert.deepEqual(paletteColour(196), [255, 0, 0]);
+  assert.deepEqual(paletteColour(244), [128, 128, 128]);
+  assert.deepEqual(colourRgb({ kind: 'rgb', rgb: 0x102030 }, true), [16, 32, 48]);
+  // The encoded file decodes to the same pixels.
+  const back = PNG.sync.read(PNG.sync.write(png, { colorType: 2 }));
+  assert.deepEqual([back.width, back.height], [png.width, png.height]);
+  assert.ok(back.data.equals(png.data));
+});
+
+test('npm run screenshots on the demo screen: five 960x640 pictures, each a different screen', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bwtop-shots-test-'));
+  try {
+    const make = join(dirname(fileURLToPath(import.meta.url)), 'make.js');
+    const r = spawnSync(process.execPath, [make, '--demo', '--out', out], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    const files = readdirSync(out).sort();
+    assert.deepEqual(files, ['drill-down.png', 'grouped.png', 'help.png', 'kill-dialog.png', 'list-received.png']);
+    const images = files.map((f) => PNG.sync.read(readFileSync(join(out, f))));
+    for (const img of images) assert.deepEqual([img.width, img.height], [960, 640]);
+    const distinct = new Set(images.map((img) => img.data.toString('base64')));
+    assert.equal(distinct.size, files.length);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

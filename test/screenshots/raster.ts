@@ -1,11 +1,12 @@
-// Draws a terminal grid into RGB pixels: 8x16 cells, the Terminus 8x14 bitmap font that ships
+// Draws a terminal grid into a PNG (pngjs): 8x16 cells, the Terminus 8x14 bitmap font that ships
 // with blessed for text, and exact geometry for braille dots, eighth blocks and box lines (so
 // charts, bars and borders join up as a terminal draws them).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Cell } from './ansi-grid.js';
+import { PNG } from 'pngjs';
+import type { Cell, Colour } from './terminal-grid.js';
 
 export const CELL_W = 8;
 export const CELL_H = 16;
@@ -20,7 +21,9 @@ function loadFont(file: string): Glyphs {
 
 let fonts: { normal: Glyphs; bold: Glyphs } | null = null;
 
-const BASE16: Array<[number, number, number]> = [
+type Rgb = [number, number, number];
+
+const BASE16: Rgb[] = [
   [0, 0, 0],
   [205, 49, 49],
   [13, 188, 121],
@@ -38,11 +41,11 @@ const BASE16: Array<[number, number, number]> = [
   [41, 184, 219],
   [255, 255, 255],
 ];
-const DEFAULT_FG: [number, number, number] = [214, 214, 214];
-const DEFAULT_BG: [number, number, number] = [24, 24, 28];
+const DEFAULT_FG: Rgb = [214, 214, 214];
+const DEFAULT_BG: Rgb = [24, 24, 28];
 
-export function paletteColour(i: number, isFg: boolean): [number, number, number] {
-  if (i < 0) return isFg ? DEFAULT_FG : DEFAULT_BG;
+/** A palette index (0-255) as RGB: the 16 base colours, the 6x6x6 cube, the grey ramp. */
+export function paletteColour(i: number): Rgb {
   if (i < 16) return BASE16[i]!;
   if (i < 232) {
     const lv = [0, 95, 135, 175, 215, 255];
@@ -102,7 +105,7 @@ function glyphPixel(cell: Cell): (x: number, y: number) => boolean {
   if (g) return g;
   fonts ??= { normal: loadFont('ter-u14n.json'), bold: loadFont('ter-u14b.json') };
   const font = cell.bold ? fonts.bold : fonts.normal;
-  const map = font.get(cell.ch) ?? (cell.ch === ' ' ? null : font.get('?'));
+  const map = font.get(cell.ch) ?? (cell.ch === ' ' || cell.ch === '' ? null : font.get('?'));
   if (!map) return () => false;
   return (x, y) => {
     const row = map[y - 1]; // one blank pixel row above the 14-row glyph
@@ -110,32 +113,38 @@ function glyphPixel(cell: Cell): (x: number, y: number) => boolean {
   };
 }
 
-/** The grid as RGB pixels, CELL_W x CELL_H per cell. */
-export function rasterize(grid: Cell[][]): { width: number; height: number; rgb: Uint8Array } {
+export function colourRgb(c: Colour, isFg: boolean): Rgb {
+  if (c.kind === 'palette') return paletteColour(c.index);
+  if (c.kind === 'rgb') return [(c.rgb >> 16) & 255, (c.rgb >> 8) & 255, c.rgb & 255];
+  return isFg ? DEFAULT_FG : DEFAULT_BG;
+}
+
+/** The grid as a PNG image, CELL_W x CELL_H pixels per cell. */
+export function rasterize(grid: Cell[][]): PNG {
   const rows = grid.length;
   const cols = grid[0]?.length ?? 0;
-  const width = cols * CELL_W;
-  const height = rows * CELL_H;
-  const rgb = new Uint8Array(width * height * 3);
+  const png = new PNG({ width: cols * CELL_W, height: rows * CELL_H, colorType: 2 });
+  const { width, data } = png;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const cell = grid[r]![c]!;
-      let fg = paletteColour(cell.fg, true);
-      let bg = paletteColour(cell.bg, false);
-      if (cell.inverse) [fg, bg] = [cell.fg < 0 ? DEFAULT_FG : fg, cell.bg < 0 ? DEFAULT_BG : bg].reverse() as [typeof fg, typeof bg];
+      let fg = colourRgb(cell.fg, true);
+      let bg = colourRgb(cell.bg, false);
+      if (cell.inverse) [fg, bg] = [bg, fg];
       // A double-width character is drawn from its first cell across both.
-      const on = cell.filler ? () => false : glyphPixel(cell);
+      const on = cell.width === 0 ? () => false : glyphPixel(cell);
       for (let y = 0; y < CELL_H; y++) {
         for (let x = 0; x < CELL_W; x++) {
           const lit = on(x, y) || (cell.underline && y === CELL_H - 2);
           const [R, G, B] = lit ? fg : bg;
-          const o = ((r * CELL_H + y) * width + c * CELL_W + x) * 3;
-          rgb[o] = R;
-          rgb[o + 1] = G;
-          rgb[o + 2] = B;
+          const o = ((r * CELL_H + y) * width + c * CELL_W + x) * 4;
+          data[o] = R;
+          data[o + 1] = G;
+          data[o + 2] = B;
+          data[o + 3] = 255;
         }
       }
     }
   }
-  return { width, height, rgb };
+  return png;
 }
