@@ -1,15 +1,36 @@
-// The kernel's process events (fork, exec, comm, exit) over the NETLINK_CONNECTOR socket of the
-// `netlink` package; the messages are built and decoded by src/core/netlink/proc-events.ts.
+// The kernel's process events (fork, exec, comm, exit) from the NETLINK_CONNECTOR socket, read by
+// the thread of src/native/proc_connector.c; the messages are built and decoded by
+// src/core/netlink/proc-events.ts.
 import { existsSync, readlinkSync } from 'node:fs';
-import {
-  CN_IDX_PROC,
-  NETLINK_CONNECTOR,
-  parseProcEvents,
-  procEventAcks,
-  procEventsSubscribe,
-  type ProcEvent,
-} from '../core/netlink/proc-events.js';
-import { errnoName, loadRawSocket, type RawSocket } from './netlink-raw.js';
+import { parseProcEvents, procEventAcks, procEventsSubscribe, type ProcEvent } from '../core/netlink/proc-events.js';
+import { createRequire } from 'node:module';
+import { errnoName } from './netlink-raw.js';
+
+/** The reader thread of src/native/proc_connector.c. */
+interface NativeReader {
+  open(
+    receiveBufferBytes: number,
+    subscribe: Buffer,
+    onBatch: (data: Buffer | null, lost: number, errno: number) => void,
+    startDelayMs: number,
+  ): unknown;
+  close(handle: unknown, unsubscribe: Buffer): void;
+}
+
+const READER_PATH = '../../../src/native/build/Release/proc_connector.node';
+let reader: NativeReader | string | null = null;
+
+/** The native reader, or why it cannot be loaded (loaded on first use: most commands never need it). */
+function loadReader(): NativeReader | string {
+  if (reader === null) {
+    try {
+      reader = createRequire(import.meta.url)(READER_PATH) as NativeReader;
+    } catch (err) {
+      reader = `bwtop's process events reader is not built (${(err as Error).message.split('\n')[0]}; npm ci builds it)`;
+    }
+  }
+  return reader;
+}
 
 export interface ProcEventSource {
   close(): void;
@@ -63,70 +84,60 @@ function outsideInitialNamespaces(): string | null {
 export function openProcEvents(
   onEvent: (e: ProcEvent) => void,
   onLost: (reason: string) => void,
-  options: { receiveBufferBytes?: number } = {},
+  options: { receiveBufferBytes?: number; startDelayMs?: number } = {},
 ): ProcEventSource {
   const outside = outsideInitialNamespaces();
   if (outside !== null) throw refusedEvents(outside);
-  let sock: RawSocket;
-  try {
-    // Events are small (76 bytes): a fixed buffer saves the size-peeking read per event.
-    sock = new (loadRawSocket())(NETLINK_CONNECTOR, { localGroups: CN_IDX_PROC, messagePeeking: false, msgBufferSize: 4096 });
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    const why =
-      e.code === 'EPERM' || e.code === 'EACCES'
-        ? 'listening to them needs root (CAP_NET_ADMIN)'
-        : `the kernel refused the netlink connector socket (${e.message})`;
-    throw refusedEvents(why);
-  }
-  sock.unref();
-  try {
-    sock.setRecvBufferSize(options.receiveBufferBytes ?? EVENTS_RCVBUF);
-  } catch {
-    // keep the default size: a smaller buffer only loses events sooner, and onLost says when
-  }
+  const native = loadReader();
+  if (typeof native === 'string') throw refusedEvents(native);
   let closed = false;
   let acked = false;
   const subscribeTag = ((Math.random() * 0x7fffffff) >>> 0) | 1;
   const lost = (reason: string) => {
     if (!closed) onLost(reason);
   };
-  // An unhandled 'error' event would crash the process: every error becomes onLost.
-  sock.on('error', (err) => {
-    if (err.code === 'ENOBUFS') lost('process events were lost: the kernel dropped some under a burst (ENOBUFS)');
-    else lost(`the process events socket failed: ${err.message}`);
-  });
-  sock.on('message', (msg) => {
-    if (!acked) {
-      for (const a of procEventAcks(msg)) {
-        if (a.tag !== subscribeTag) continue;
-        acked = true;
-        clearTimeout(ackTimer);
-        if (a.err !== 0) lost(`the kernel refused the process events subscription (${errnoName(a.err)})`);
+  const onBatch = (data: Buffer | null, lostCount: number, errno: number) => {
+    if (closed) return;
+    if (data !== null) {
+      if (!acked) {
+        for (const a of procEventAcks(data)) {
+          if (a.tag !== subscribeTag) continue;
+          acked = true;
+          clearTimeout(ackTimer);
+          if (a.err !== 0) lost(`the kernel refused the process events subscription (${errnoName(a.err)})`);
+        }
       }
+      for (const e of parseProcEvents(data)) if (e.kind !== 'none') onEvent(e);
     }
-    for (const e of parseProcEvents(msg)) if (e.kind !== 'none') onEvent(e);
-  });
+    if (lostCount > 0) lost('process events were lost: the kernel dropped some under a burst (ENOBUFS)');
+    if (errno !== 0) lost(`the process events socket failed (${errnoName(errno)}), so no more events will come`);
+  };
+  let handle: unknown;
+  try {
+    handle = native.open(
+      options.receiveBufferBytes ?? EVENTS_RCVBUF,
+      procEventsSubscribe('listen', subscribeTag),
+      onBatch,
+      options.startDelayMs ?? 0,
+    );
+  } catch (err) {
+    const e = err as Error & { errno?: number };
+    const why =
+      e.errno === 1 || e.errno === 13
+        ? 'listening to them needs root (CAP_NET_ADMIN)'
+        : `the kernel refused the netlink connector socket (${e.message})`;
+    throw refusedEvents(why);
+  }
   const ackTimer = setTimeout(() => {
     if (!acked) lost('the kernel did not acknowledge the process events subscription, so no events will come');
   }, ACK_TIMEOUT_MS);
   ackTimer.unref();
-  sock.send(procEventsSubscribe('listen', subscribeTag), { port: 0 }, (err) => {
-    if (err !== undefined) lost(`the process events subscription was refused (${err.message})`);
-  });
   return {
     close() {
       if (closed) return;
       closed = true;
       clearTimeout(ackTimer);
-      // Unsubscribe first: the kernel counts listeners and keeps building events while any remain.
-      // The send happens synchronously when nothing else is queued; its callback is dropped by close.
-      try {
-        sock.send(procEventsSubscribe('ignore'), { port: 0 }, () => {});
-      } catch {
-        // closing anyway
-      }
-      sock.close();
+      native.close(handle, procEventsSubscribe('ignore'));
     },
   };
 }

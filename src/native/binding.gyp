@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "proc_connector",
+      "sources": ["proc_connector.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread"]
+    }
+  ]
+}
