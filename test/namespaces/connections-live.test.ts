@@ -25,7 +25,7 @@ function ip(...args: string[]): void {
 }
 
 function connections(...args: string[]): Sock[] {
-  const r = spawnSync(process.execPath, [BWTOP, 'connections', '--json', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BWTOP, 'connections', '--json', ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   return JSON.parse(r.stdout) as Sock[];
