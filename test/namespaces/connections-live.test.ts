@@ -86,7 +86,7 @@ test('connections lists the sockets of every namespace, named by `ip netns`', { 
   const asNobody = spawnSync(
     'setpriv',
     ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BWTOP, 'connections', '--json'],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', maxBuffer: 256 << 20 },
   );
   if (asNobody.status !== 0 && /EACCES|Cannot find module/.test(asNobody.stderr)) {
     t.diagnostic('the build is not readable by nobody here: the run without root was not tried');
