@@ -64,6 +64,12 @@ export interface AppDeps {
   /** Subscribe to kernel process events; throws a one-sentence Error when refused. */
   openProcEvents?(handlers: ProcEventHandlers): ProcEvents;
   readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;
+  /**
+   * Replay: process events recorded with the capture, on the packets' clock. Called with each
+   * packet's time (and each interval's end), it delivers in order every event not delivered yet
+   * up to that time. Absent: none were recorded (the replay polls as before).
+   */
+  replayProcEvents?(untilMs: number, handlers: ProcEventHandlers): void;
   /** The clock and timers of the live schedule (node:test mock timers in tests). */
   timers: LoopTimers;
   now(): number;

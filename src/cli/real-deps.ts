@@ -8,8 +8,21 @@ import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces }
 import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import { openProcEvents, openSockDiag } from '../adapters/netlink.js';
-import type { AppDeps } from './deps.js';
+import type { ProcEvent } from '../core/netlink/proc-events.js';
+import type { AppDeps, ProcEventHandlers } from './deps.js';
 import { UserError } from './io.js';
+
+/** A kernel process event as the engine takes it: processes only, on the packets' clock. */
+export function deliverProcEvent(e: ProcEvent, h: Pick<ProcEventHandlers, 'born' | 'exited'>): void {
+  if (e.kind === 'none' || e.kind === 'comm') return;
+  // The kernel's own time of the event (CLOCK_MONOTONIC, as hrtime) on the wall clock packets
+  // are stamped with: events may reach us milliseconds late under load.
+  const atMs = Date.now() - (Number(process.hrtime.bigint()) / 1e6 - e.monoMs);
+  // Threads (pid != tgid) are not processes: their forks and exits say nothing here.
+  if (e.kind === 'fork' && e.childPid === e.childTgid) h.born(e.childTgid, e.parentTgid, false, atMs);
+  else if (e.kind === 'exec' && e.pid === e.tgid) h.born(e.tgid, 0, true, atMs);
+  else if (e.kind === 'exit' && e.pid === e.tgid) h.exited(e.tgid, atMs);
+}
 
 export function realDeps(procRoot: string): AppDeps {
   if (procRoot !== '/proc' && !existsSync(`${procRoot}/net`)) {
@@ -32,16 +45,7 @@ export function realDeps(procRoot: string): AppDeps {
       procRoot === '/proc'
         ? (h) =>
             openProcEvents(
-              (e) => {
-                if (e.kind === 'none') return;
-                // The kernel's own time of the event (CLOCK_MONOTONIC, as hrtime) on the wall clock
-                // packets are stamped with: events may reach us milliseconds late under load.
-                const atMs = Date.now() - (Number(process.hrtime.bigint()) / 1e6 - e.monoMs);
-                // Threads (pid != tgid) are not processes: their forks and exits say nothing here.
-                if (e.kind === 'fork' && e.childPid === e.childTgid) h.born(e.childTgid, e.parentTgid, false, atMs);
-                else if (e.kind === 'exec' && e.pid === e.tgid) h.born(e.tgid, 0, true, atMs);
-                else if (e.kind === 'exit' && e.pid === e.tgid) h.exited(e.tgid, atMs);
-              },
+              (e) => deliverProcEvent(e, h),
               (reason) => h.lost(reason, !reason.includes('ENOBUFS')),
             )
         : undefined,

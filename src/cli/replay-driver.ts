@@ -1,21 +1,43 @@
 // --replay: packets from a capture file, as fast as they can be read; the packets' timestamps
 // cut the intervals, every interval is reported (the last partial one too), then exit 0.
+// With process events recorded beside the capture (deps.replayProcEvents), they are delivered on
+// the packets' clock, and a connection this host opens is resolved at its first packet, as the
+// live schedule does within milliseconds: the young processes are read while they still live.
 import { basename } from 'node:path';
 import { PacketDecoder } from '../core/decode/decoder.js';
 import { Engine } from '../core/engine/engine.js';
 import { readSocketTables } from '../core/engine/tables.js';
-import type { AppDeps, Sink, StopRequest } from './deps.js';
+import type { AppDeps, ProcEventHandlers, Sink, StopRequest } from './deps.js';
 import type { LiveOptions } from './args.js';
 import { refreshLocalAddresses, resolveFully } from './engine-setup.js';
 
+/** The recorded events, delivered up to each moment; null when none were recorded. */
+function recordedEvents(deps: AppDeps, engine: Engine): ((untilMs: number) => void) | null {
+  const replay = deps.replayProcEvents;
+  if (!replay) return null;
+  engine.resolver.owners.eventsActive = true;
+  engine.ownership = { mode: 'events', note: null };
+  const handlers: ProcEventHandlers = {
+    born: (pid, ppid, _exec, atMs) => engine.processBorn(pid, ppid, atMs),
+    exited: (pid, atMs) => engine.processExited(pid, atMs),
+    lost: () => {},
+  };
+  return (untilMs) => replay(untilMs, handlers);
+}
+
 export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: StopRequest): Promise<number> {
   const file = o.replay!;
+  let opened = false;
   const engine = new Engine({
     proc: deps.proc,
     readTables: (names) => readSocketTables(deps.proc, names),
     interfaces: [basename(file)],
     intervalMs: o.delayMs,
+    onPending: (f) => {
+      if (f.initiated) opened = true;
+    },
   });
+  const eventsUntil = recordedEvents(deps, engine);
   const decoder = new PacketDecoder();
   let boundary = -1;
   let lastTs = -1;
@@ -24,6 +46,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   const want = o.count > 0 ? o.count : Infinity;
   const emit = (t: number): void => {
     if (emitted >= want) return;
+    eventsUntil?.(t);
     resolveFully(engine, t);
     sink.update(engine.snapshot(t, 0));
     emitted++;
@@ -38,8 +61,14 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
       emit(boundary);
       boundary += o.delayMs;
     }
+    eventsUntil?.(tsMs);
     const r = decoder.decode(buf, caplen, linkType, tsMs);
     engine.packet(decoder.out, r, 0, tsMs);
+    if (opened && eventsUntil) {
+      engine.resolver.prescan(tsMs);
+      resolveFully(engine, tsMs);
+    }
+    opened = false;
     lastTs = tsMs;
     packetsSinceEmit++;
   };

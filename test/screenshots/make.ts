@@ -19,7 +19,7 @@ import { rasterize } from './raster.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COLS = 120;
 const ROWS = 40;
-const DEFAULT_SCENE = join(ROOT, 'fixtures', 'session', 'loopback-web');
+const DEFAULT_SCENE = join(ROOT, 'fixtures', 'session', 'busy-host');
 
 function fail(sentence: string): never {
   process.stderr.write(`screenshots: ${sentence}\n`);
@@ -55,11 +55,11 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${join(out, `${name}.png`)}\n`);
     };
     await shoot('list-received', 'r');
-    await shoot('grouped', 'g'); // by program
-    await shoot('help', 'g', 'g', '?'); // by container, then by process again
-    await shoot('drill-down', '?', KEYS.home, KEYS.enter);
+    await shoot('help', '?');
+    await shoot('drill-down', '?', KEYS.home, KEYS.down, KEYS.enter); // the second row: a busy worker
     await shoot('kill-dialog', 'k');
-    await app.type('n', 'q');
+    await shoot('grouped', 'n', KEYS.escape, 'g'); // by program: the burst of curls is one row
+    await app.type('q');
     const status = await Promise.race([app.exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     if (status === null) fail('bwtop did not exit within 5 s of q');
     if (status !== 0) fail(`bwtop exited with status ${status} after q; the screen shows:\n${await app.text()}`);

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type Cell, gridText, terminalGrid } from './terminal-grid.js';
 
-export const KEYS = { enter: '\r', home: '\x1bOH', escape: '\x1b' } as const;
+export const KEYS = { enter: '\r', home: '\x1bOH', down: '\x1bOB', escape: '\x1b' } as const;
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

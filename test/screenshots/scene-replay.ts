@@ -4,15 +4,15 @@
 // copy; the events make the short-lived processes appear and vanish when they really did), and
 // the recorded host's name in the header rather than this machine's.
 //
-//   node dist/test/screenshots/scene-replay.js SCENE_DIR
+//   node dist/test/screenshots/scene-replay.js SCENE_DIR [--json]   (--json: the NDJSON lines instead)
 
-import { existsSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/app.js';
 import { parseLiveArgs } from '../../src/cli/args.js';
 import { realDeps } from '../../src/cli/real-deps.js';
+import { jsonSink } from '../../src/cli/json-sink.js';
 import { screenSink } from '../../src/cli/screen-sink.js';
 import { loadScene } from './scene-events.js';
 
@@ -27,8 +27,9 @@ const scene = loadScene(dir);
 os.hostname = () => scene.hostname;
 syncBuiltinESMExports();
 
-const o = parseLiveArgs(['--replay', join(dir, 'capture.pcap'), '--proc-root', join(dir, 'proc'), '--no-config'], 'live');
+const json = process.argv.includes('--json') ? ['--json'] : [];
+const o = parseLiveArgs(['--replay', join(dir, 'capture.pcap'), '--proc-root', join(dir, 'proc'), '--no-config', ...json], 'live');
 const deps = realDeps(o.procRoot);
-if (existsSync(join(dir, 'events.json'))) Object.assign(deps, scene.replayDeps(deps));
-const code = await run(deps, o, screenSink(false, o));
+Object.assign(deps, scene.replayDeps(deps));
+const code = await run(deps, o, o.json ? jsonSink(process.stdout, { allConnections: false }) : screenSink(false, o));
 process.exit(code);
