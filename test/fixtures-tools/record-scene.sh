@@ -34,6 +34,7 @@ fail() {
 }
 
 cleanup() {
+  exec 2>/dev/null # bash's notices of the jobs killed here
   [ -n "$TD" ] && kill -INT "$TD" 2>/dev/null || true
   for p in "${HELPERS[@]}"; do kill "$p" 2>/dev/null || true; done
   for ns in "$HOST" "$LAN" "$CTR"; do
@@ -48,7 +49,9 @@ cleanup() {
 for tool in tcpdump curl wget setpriv; do command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install $tool)"; done
 [ -f "$EVENTS" ] || fail "$EVENTS is missing; build first with npm run build"
 [ -d /srv ] || fail "/srv is missing: the scene's programs are started from a private bind mount on it"
-[ -e "/run/netns/$CTR" ] && fail "a network namespace named $CTR exists already; delete it (ip netns del $CTR) or wait for the recording that made it"
+if [ -e "/run/netns/$CTR" ]; then
+  fail "a network namespace named $CTR exists already; delete it (ip netns del $CTR) or wait for the recording that made it"
+fi
 trap cleanup EXIT
 
 # wait_ready FILE PID: until FILE says ready; fails when PID dies first or after 10 s.
@@ -66,8 +69,8 @@ wait_ready() {
 in_ns() {
   local ns=$1 user=$2 log=$3
   shift 3
-  ip netns exec "$ns" sh -c 'src=$0 user=$1; shift; mount --bind "$src" /srv && exec setpriv --reuid="$user" --regid="$user" --init-groups "$@"' \
-    "$WORK/srv" "$user" "$@" </dev/null >"$WORK/$log" 2>&1 &
+  ip netns exec "$ns" sh -c 'src=$0 user=$1; shift; mount --bind "$src" /srv &&
+    exec setpriv --reuid="$user" --regid="$user" --init-groups "$@"' "$WORK/srv" "$user" "$@" </dev/null >"$WORK/$log" 2>&1 &
 }
 
 # The programs, each as /srv/ROLE/FILE (record-scene-roles.py picks its role from that path).
