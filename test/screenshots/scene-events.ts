@@ -61,7 +61,7 @@ export function procAtTime(base: ProcSource, recorded: EventsFile, clock: () => 
     <A extends unknown[], R>(read: (pid: number, ...rest: A) => R) =>
     (pid: number, ...rest: A): R | null =>
       hidden(pid) ? null : read(pid, ...rest);
-  return {
+  const timed: Partial<ProcSource> = {
     readNetTable(name) {
       const text = base.readNetTable(name);
       if (text === null) return null;
@@ -73,9 +73,15 @@ export function procAtTime(base: ProcSource, recorded: EventsFile, clock: () => 
     readProcess: ifShown((pid) => base.readProcess(pid)),
     readStartTime: ifShown((pid) => base.readStartTime(pid)),
     readNetNs: (pid) => (pid !== 'self' && hidden(pid) ? null : base.readNetNs(pid)),
-    readOtherSockets: (name) => base.readOtherSockets(name),
-    ...(base.readPlacement ? { readPlacement: base.readPlacement.bind(base) } : {}),
   };
+  // Everything else (placement, and whatever the source learns to read later) as the copy has it.
+  return new Proxy(base, {
+    get(target, key) {
+      if (key in timed) return timed[key as keyof ProcSource];
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 export function loadScene(dir: string): Scene {
