@@ -8,6 +8,7 @@ import type { LoopTimers } from '../core/engine/live-loop.js';
 import type { LiveCapture } from '../adapters/live-capture.js';
 import type { LiveOptions } from './args.js';
 import type { SocketView } from '../core/export/socket-view.js';
+import type { SocketNeed } from '../core/engine/table-plan.js';
 import { UserError } from './io.js';
 
 /** Where snapshots go: NDJSON lines, the screen, or the exporter. */
@@ -21,6 +22,8 @@ export interface Sink {
   readonly holdAfterReplay: boolean;
   /** Which processes need every socket they hold listed (default: all that have rows). */
   wantsSockets?(pid: number): boolean;
+  /** How fresh the socket tables must be for this refresh (see table-plan.ts; default 'fresh'). */
+  socketNeed?(): SocketNeed;
   close(): void;
   /** Live mode: called once, when the capture is open, with the engine's live socket tables. */
   attachTables?(view: SocketView): void;
@@ -41,7 +44,8 @@ export interface ProcEvents {
 
 /** What the live modes use of a netlink sock_diag socket. */
 export interface SocketDiag {
-  dump(tables: readonly TableName[]): Promise<SocketEntry[]>;
+  /** `states`: a bitmask of TCP states (1 << state); every state by default. */
+  dump(tables: readonly TableName[], states?: number): Promise<SocketEntry[]>;
   lookup(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
   close(): void;
 }

@@ -77,6 +77,8 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
       metrics.update(s);
       tablesReadMs = Date.now(); // the live driver re-reads every socket table just before each snapshot
     },
+    // /connections answers from the tables: they are re-read each refresh while it is served.
+    socketNeed: () => (o.connections ? 'fresh' : 'none'),
     // A replayed capture's final counters stay served until SIGTERM/SIGINT (unless --count).
     holdAfterReplay: o.count === 0,
     close() {}, // the server closes below, after run() returns

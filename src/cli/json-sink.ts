@@ -21,6 +21,8 @@ export function jsonSink(out: NodeJS.WritableStream, options: { allConnections?:
     done,
     // Idle sockets are printed only with --all-connections: the engine need not list them otherwise.
     wantsSockets: () => options.allConnections === true,
+    // Every socket on every line with --all-connections; otherwise only the flows' own.
+    socketNeed: () => (options.allConnections ? 'fresh' : 'none'),
     holdAfterReplay: false,
     close() {},
   };

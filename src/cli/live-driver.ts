@@ -13,6 +13,7 @@ import type { LiveOptions } from './args.js';
 import { UserError } from './io.js';
 import { refreshLocalAddresses } from './engine-setup.js';
 import { engineSocketView } from '../core/export/socket-view.js';
+import { LISTEN_ONLY } from '../core/netlink/sock-diag.js';
 
 export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: StopRequest): Promise<number> {
   const names = checkInterfaces(deps, o);
@@ -32,6 +33,8 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     count: o.count,
     readTables: (t) => (dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t)),
     lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
+    readListeners: dumps ? (t) => dumps.dump(t, LISTEN_ONLY) : undefined,
+    socketNeed: sink.socketNeed?.bind(sink),
     refreshLocal: () => refreshLocalAddresses(deps, engine),
     dropped: () => captures.reduce((sum, c) => sum + c.dropped(), 0),
     emit: (s) => sink.update(s),

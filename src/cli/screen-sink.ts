@@ -73,6 +73,8 @@ export function screenSink(thisHost: boolean, o: { mouse?: boolean; config?: boo
   process.once('unhandledRejection', crash);
   return {
     update: (s) => app.update(s),
+    // The list counts every socket of each process; a process's connections list shows their states.
+    socketNeed: () => (app.showsSockets() ? 'fresh' : 'changes'),
     ended: () => app.ended(),
     done: app.done,
     holdAfterReplay: true,

@@ -52,6 +52,8 @@ export interface ScreenApp {
   ended(): void;
   /** Something the frame reads changed outside the state (a host name arrived): draw if it shows. */
   refresh(): void;
+  /** A process's connections are on screen (every socket it holds, with their states). */
+  showsSockets(): boolean;
   /** Resolves when the user quits (q / F10 / Ctrl-C), quit() is called, or the screen is destroyed. */
   readonly done: Promise<void>;
   /** Ends the session as q does (for SIGTERM/SIGHUP handlers). */
@@ -190,6 +192,7 @@ export function createScreenApp(deps: ScreenDeps): ScreenApp {
       render();
     },
     refresh: schedule,
+    showsSockets: () => state.view.mode === 'detail',
     done,
     quit,
     destroy(): void {

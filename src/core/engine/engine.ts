@@ -13,7 +13,9 @@ import { Resolver, type TableReader } from './resolver.js';
 import { Counters } from './counters.js';
 import { closeInterval, type IntervalState, type WantsSockets } from './interval.js';
 
+const TCP_FIN = 1;
 const TCP_SYN = 2;
+const TCP_RST = 4;
 const TCP_ACK = 16;
 
 export interface EngineOptions {
@@ -42,6 +44,11 @@ export class Engine {
   ownership: Snapshot['ownership'] = { mode: 'polling', note: null };
   /** Set when the socket tables come from /proc/net text because netlink was refused. */
   tablesNote: string | null = null;
+  /**
+   * Counts what packets say about sockets opening or closing (new flows, SYN, FIN, RST): while it
+   * stands still, the socket tables have nothing new to tell about the flows, and are not read.
+   */
+  socketChanges = 0;
 
   constructor(private readonly opts: EngineOptions) {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));
@@ -91,19 +98,29 @@ export class Engine {
       c.addUnknown(p.proto, srcLocal ? len : 0, dstLocal ? len : 0);
       return;
     }
-    const syn = p.proto === PROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    const tcp = p.proto === PROTO_TCP;
+    const syn = tcp && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    const turn = tcp && (p.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0;
     if (srcLocal) {
       // A TCP SYN or the first UDP datagram out of a socket: this host opened the conversation.
       const opened = syn || p.proto === PROTO_UDP;
       const f = this.flow(p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn, opened);
       f.sentTotal += len;
       f.sentUnreported += len;
+      if (turn) this.turned(f);
     }
     if (dstLocal) {
       const f = this.flow(p.proto, fam, p.d0, p.d1, p.d2, p.d3, p.dport, p.s0, p.s1, p.s2, p.s3, p.sport, tsMs, syn, false);
       f.receivedTotal += len;
       f.receivedUnreported += len;
+      if (turn) this.turned(f);
     }
+  }
+
+  /** A SYN, FIN or RST of this flow went by: its connection state may have changed. */
+  private turned(f: Flow): void {
+    f.recheck = true;
+    this.socketChanges++;
   }
 
   private flow(
@@ -129,6 +146,7 @@ export class Engine {
       f = this.flows.insert(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
       f.firstSeenMs = tsMs;
       f.initiated = initiated;
+      this.socketChanges++;
       this.resolver.enqueue(f);
       this.onPending(f);
     } else if (syn && f.status !== FLOW_PENDING) {

@@ -61,6 +61,10 @@ export class Flow {
   initiated = false;
   /** Set while queued for resolution, so a flow is queued once. */
   queued = false;
+  /** A SYN, FIN or RST went by since its socket was last read: its state may have changed. */
+  recheck = false;
+  /** When its socket was last read (caller's clock), by a table read or an exact look-up. */
+  checkedMs = 0;
   /** Endpoint text, made once when first needed (never on the per-packet path). */
   localText = '';
   remoteText = '';

@@ -11,6 +11,10 @@ import type { Engine } from './engine.js';
 import type { Flow } from './flow.js';
 import type { WantsSockets } from './interval.js';
 import { ALL_TABLES, type TableName } from './socket-index.js';
+import { allChecked, lookUpFlows, planTables, type ReadMark, type SocketNeed } from './table-plan.js';
+
+const TCP_TABLES: readonly TableName[] = ['tcp', 'tcp6'];
+const UDP_TABLES: readonly TableName[] = ['udp', 'udp6'];
 
 /** Processes read per resolver pass during a full fd scan, so one pass stays short. */
 const PIDS_PER_PASS = 128;
@@ -25,6 +29,12 @@ const PRESCAN_GAP_MS = 1;
  */
 const WATCH_MS = 2;
 const BURST_MS = 1000;
+/**
+ * Pending flows may need a listener or an unconnected socket that opened since the last read (a
+ * server started a moment ago); those alone are read (cheap: the kernel skips the connections),
+ * at most this often.
+ */
+const BOUND_READ_GAP_MS = 50;
 
 export interface LoopTimers {
   now(): number;
@@ -40,6 +50,10 @@ export interface LiveLoopOptions {
   lookup?(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
   /** The socket tables, read off the main thread where possible. */
   readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
+  /** The TCP listeners alone (netlink), when available: far cheaper than every row. */
+  readListeners?(names: readonly TableName[]): Promise<SocketEntry[]>;
+  /** What the sink needs of the tables this refresh (default 'fresh': every row, each refresh). */
+  socketNeed?(): SocketNeed;
   /** Local addresses changed? Called before each refresh. */
   refreshLocal(): void;
   dropped(): number;
@@ -61,6 +75,12 @@ export class LiveLoop {
   private ticking = false;
   private emitted = 0;
   private stopped = false;
+  private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0 };
+  private lastBoundRead = -Infinity;
+  /** Flows whose socket a look-up made the moment they appeared is still asking for. */
+  private readonly asking = new Set<Flow>();
+  /** Table reads and exact look-ups made, for tests and the bench. */
+  readonly reads = { all: 0, bound: 0, lookups: 0 };
   /** Connection openings arrive through the immediate SYN watchers (see opening()). */
   synWatched = false;
 
@@ -88,8 +108,8 @@ export class LiveLoop {
       if (now - this.lastNewFlow <= BURST_MS && this.watcher === null && (!this.synWatched || f.proto !== PROTO_TCP)) this.watch();
       this.lastNewFlow = now;
     }
-    flowKey(f); // makes the endpoint text
-    this.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport);
+    // Unless the connection-opening watcher has already found its socket.
+    if (!this.known(f)) this.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport, f);
     this.schedulePass();
   }
 
@@ -109,26 +129,40 @@ export class LiveLoop {
     this.lookup(p.family === 6 ? 'tcp6' : 'tcp', l, p.sport, r, p.dport);
   }
 
+  /** The flow's own socket (with its inode) is in the tables already. */
+  private known(f: Flow): boolean {
+    return (this.engine.resolver.tables.find(flowTables(f), flowKey(f))?.inode ?? 0) !== 0;
+  }
+
   /** A pending flow's socket in each table it may be in (IPv4 also: dual-stack sockets). */
   private async lookupFlow(f: Flow): Promise<void> {
     flowKey(f);
     let found: SocketEntry | null = null;
     for (const t of flowTables(f)) {
+      this.reads.lookups++;
       found = await this.o.lookup!(t, f.localAddrText, f.lport, f.remoteAddrText, f.rport).catch(() => null);
       if (found) break;
     }
     if (!this.stopped) this.engine.resolver.lookedUp(f, found, this.t.now());
   }
 
-  private lookup(table: TableName, la: string, lp: number, ra: string, rp: number): void {
-    this.o.lookup?.(table, la, lp, ra, rp).then(
+  /** Looks a socket up at once; `f`: the flow it is for (the pass then waits for the answer instead of asking again). */
+  private lookup(table: TableName, la: string, lp: number, ra: string, rp: number, f?: Flow): void {
+    if (!this.o.lookup) return;
+    this.reads.lookups++;
+    if (f) this.asking.add(f);
+    this.o.lookup(table, la, lp, ra, rp).then(
       (e) => {
+        if (f) this.asking.delete(f);
         if (e && !this.stopped) {
           this.engine.resolver.learn(e, this.t.now());
           this.schedulePass();
         }
       },
-      () => {}, // a refused look-up changes nothing: the table reads still come
+      () => {
+        if (f) this.asking.delete(f);
+        // a refused look-up changes nothing: the pass asks again
+      },
     );
   }
 
@@ -151,6 +185,7 @@ export class LiveLoop {
     // (the exporter's first scrape) finds the sockets and their owners, bwtop's own among them.
     const r = this.engine.resolver;
     r.refreshTables();
+    this.markRead();
     this.o.refreshLocal();
     // Learn every existing socket's owner in the background, so old connections resolve at once.
     r.owners.startFullScan();
@@ -177,8 +212,28 @@ export class LiveLoop {
 
   private async readTables(names: readonly TableName[]): Promise<void> {
     if (names.length === 0) return;
+    this.reads.all++;
     const entries = await this.o.readTables(names);
     if (!this.stopped) this.engine.resolver.tables.apply(names, entries);
+  }
+
+  /** Every row was just read: the plan starts over from here. */
+  private markRead(): void {
+    const e = this.engine;
+    allChecked(e);
+    this.lastRead = { changes: e.socketChanges, atMs: this.t.now(), holders: e.resolver.owners.holderCount };
+  }
+
+  /** Listeners and unconnected sockets only (see BOUND_READ_GAP_MS). */
+  private async readBound(): Promise<void> {
+    const now = this.t.now();
+    if (!this.o.readListeners || now - this.lastBoundRead < BOUND_READ_GAP_MS) return;
+    this.lastBoundRead = now;
+    this.reads.bound++;
+    const [listeners, udp] = await Promise.all([this.o.readListeners(TCP_TABLES), this.o.readTables(UDP_TABLES)]);
+    if (this.stopped) return;
+    this.engine.resolver.tables.applyBound(TCP_TABLES, listeners);
+    this.engine.resolver.tables.apply(UDP_TABLES, udp);
   }
 
   private schedulePass(): void {
@@ -197,7 +252,9 @@ export class LiveLoop {
     if (this.o.lookup) {
       // One exact look-up per pending flow: a dump walks the kernel's whole connection table,
       // which on a busy host costs far more than the few sockets a pass needs.
-      await Promise.all(r.pendingFlows().map((f) => this.lookupFlow(f)));
+      await Promise.all(r.pendingFlows().map((f) => (this.known(f) || this.asking.has(f) ? undefined : this.lookupFlow(f))));
+      // A flow whose own socket is still unknown may belong to a listener or an unconnected socket.
+      if (r.pendingFlows().some((f) => !this.known(f))) await this.readBound();
       r.step(this.t.now(), PIDS_PER_PASS);
     } else {
       await this.readTables(r.firstTables());
@@ -216,9 +273,21 @@ export class LiveLoop {
     if (this.ticking || this.stopped) return; // a slow table read must not pile refreshes up
     this.ticking = true;
     const r = this.engine.resolver;
-    await this.readTables(ALL_TABLES);
-    if (this.stopped) return;
-    r.tablesRefreshed();
+    const plan = planTables(this.engine, this.o.socketNeed?.() ?? 'fresh', this.lastRead, !!this.o.lookup, this.t.now());
+    if (plan.all) {
+      await this.readTables(ALL_TABLES);
+      if (this.stopped) return;
+      r.tablesRefreshed();
+      this.markRead();
+    } else if (plan.lookups.length > 0 && this.o.lookup) {
+      const lookup = this.o.lookup;
+      const counted: typeof lookup = (...a) => {
+        this.reads.lookups++;
+        return lookup(...a);
+      };
+      await lookUpFlows(this.engine, plan.lookups, counted, this.t.now());
+      if (this.stopped) return;
+    }
     const now = this.t.now();
     this.o.refreshLocal();
     // With process events every exit is reported; without them, look.

@@ -243,6 +243,16 @@ export class OwnerFinder {
     this.pidInodes.delete(pid);
   }
 
+  /** Sockets known to have holders (it shrinks when closed ones are dropped). */
+  get holderCount(): number {
+    return this.holders.size;
+  }
+
+  /** A socket found closed: nobody holds it any more. */
+  dropInode(inode: number): void {
+    this.holders.delete(inode);
+  }
+
   /** Drop inodes that are no longer in any socket table, so the map stays bounded. */
   retainInodes(live: (inode: number) => boolean): void {
     for (const ino of this.holders.keys()) if (!live(ino)) this.holders.delete(ino);

@@ -46,6 +46,35 @@ export class SocketIndex {
     }
   }
 
+  /** A socket read by an exact look-up: the freshest word on its conversation, so it replaces the row. */
+  put(e: SocketEntry): void {
+    if (e.remotePort === 0 && (e.state === 'LISTEN' || e.proto === 'udp')) {
+      this.add(e);
+      return;
+    }
+    const k = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
+    this.dropInode(this.exact.get(k));
+    this.exact.set(k, e);
+    if (e.inode !== 0) this.byInode.set(e.inode, e);
+  }
+
+  /** An exact look-up found no socket for the conversation: it is closed. */
+  drop(exactK: string): void {
+    this.dropInode(this.exact.get(exactK));
+    this.exact.delete(exactK);
+  }
+
+  /** The listeners and unconnected sockets, from a read of those alone (the rest is kept). */
+  replaceBound(entries: Iterable<SocketEntry>): void {
+    for (const e of this.bound.values()) this.dropInode(e);
+    this.bound.clear();
+    for (const e of entries) this.add(e);
+  }
+
+  private dropInode(e: SocketEntry | undefined): void {
+    if (e && e.inode !== 0 && this.byInode.get(e.inode) === e) this.byInode.delete(e.inode);
+  }
+
   get size(): number {
     return this.exact.size + this.bound.size;
   }
@@ -99,7 +128,27 @@ export class SocketTables {
    * next read of its table.
    */
   learn(e: SocketEntry): void {
-    this.indexes.get(tableOf(e))?.add(e);
+    this.indexes.get(tableOf(e))?.put(e);
+  }
+
+  /** An exact look-up in every table the conversation may be in found nothing. */
+  forget(names: readonly TableName[], exactK: string): void {
+    for (const n of names) this.indexes.get(n)?.drop(exactK);
+  }
+
+  /**
+   * Install a read of the listeners (or unconnected sockets) alone: cheap for the kernel, which
+   * then skips walking every connection. Connected rows stay as they were, and the tables do not
+   * count as read (a flow's miss counts only against a read of every row).
+   */
+  applyBound(names: readonly TableName[], entries: Iterable<SocketEntry>): void {
+    const groups = new Map<TableName, SocketEntry[]>(names.map((n) => [n, []]));
+    for (const e of entries) groups.get(tableOf(e))?.push(e);
+    for (const [n, list] of groups) {
+      const index = this.indexes.get(n);
+      if (index) index.replaceBound(list);
+      else this.indexes.set(n, new SocketIndex(list));
+    }
   }
 
   /** Install freshly read tables (`entries` may hold rows of other tables: they are ignored). */

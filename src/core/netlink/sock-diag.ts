@@ -15,6 +15,8 @@ export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 /** Every state (bit n = TCP state number n). */
 export const ALL_STATES = 0xffffffff;
+/** TCP_LISTEN's bit: a dump of listeners alone skips the kernel's walk of every connection. */
+export const LISTEN_ONLY = 1 << 10;
 
 const NLMSG_HDR = 16;
 const NLMSG_ERROR = 2;
