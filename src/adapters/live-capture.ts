@@ -5,7 +5,8 @@
 import { pcapBinding, type NativeSession } from './pcap-binding.js';
 
 export const SNAP_LENGTH = 256;
-const BUFFER_BYTES = 32 * 1024 * 1024;
+/** The capture buffer when the caller names none (the command line's default is the caller's). */
+const BUFFER_BYTES = 8 * 1024 * 1024;
 const DELIVERY_TIMEOUT_MS = 1;
 
 export interface LiveCapture {
@@ -39,7 +40,6 @@ const SYN_BUFFER_BYTES = 1 << 20;
 
 export interface CaptureShape {
   filter: string;
-  bufferBytes: number;
   /** Deliver each packet at once (no block timer). */
   immediate: boolean;
 }
@@ -49,6 +49,7 @@ export function openLive(
   vlanCapable: boolean,
   onPacket: (cap: LiveCapture) => void,
   loopback = false,
+  bufferBytes = BUFFER_BYTES,
   shape?: CaptureShape,
 ): LiveCapture {
   const session: NativeSession = new (pcapBinding().PcapSession)();
@@ -83,7 +84,7 @@ export function openLive(
   (cap as { linkTypeName: string }).linkTypeName = session.open_live(
     name,
     shape?.filter ?? bpfFilter(vlanCapable),
-    shape?.bufferBytes ?? BUFFER_BYTES,
+    bufferBytes,
     SNAP_LENGTH,
     '',
     ready,
@@ -121,5 +122,5 @@ export function captureErrorSentence(name: string, err: unknown): string {
 
 /** The connection-opening watcher of one interface (see SYN_FILTER). */
 export function openSynWatch(name: string, onPacket: (cap: LiveCapture) => void): LiveCapture {
-  return openLive(name, false, onPacket, false, { filter: SYN_FILTER, bufferBytes: SYN_BUFFER_BYTES, immediate: true });
+  return openLive(name, false, onPacket, false, SYN_BUFFER_BYTES, { filter: SYN_FILTER, immediate: true });
 }

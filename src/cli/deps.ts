@@ -57,7 +57,8 @@ export interface AppDeps {
   isEthernet(name: string): boolean;
   localAddresses(): { addresses: string[]; broadcasts: string[] };
   isLoopback(name: string): boolean;
-  openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback?: boolean): LiveCapture;
+  /** `bufferBytes`: the kernel's capture buffer (--buffer). */
+  openLive(name: string, vlanCapable: boolean, onPacket: (cap: LiveCapture) => void, loopback?: boolean, bufferBytes?: number): LiveCapture;
   /** A capture of connection openings only, delivered at once; absent in tests and replays. */
   openSynWatch?(name: string, onPacket: (cap: LiveCapture) => void): LiveCapture;
   captureErrorSentence(name: string, err: unknown): string;

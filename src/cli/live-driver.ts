@@ -43,7 +43,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   });
   let events: ProcEvents | null = null;
   try {
-    openCaptures(deps, names, engine, captures);
+    openCaptures(deps, names, engine, captures, o.bufferBytes);
     deps.raisePriority?.();
     sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
     openSynWatches(deps, names, loop, captures);
@@ -123,7 +123,7 @@ function openSynWatches(deps: AppDeps, names: string[], loop: LiveLoop, captures
   }
 }
 
-function openCaptures(deps: AppDeps, names: string[], engine: Engine, captures: LiveCapture[]): void {
+function openCaptures(deps: AppDeps, names: string[], engine: Engine, captures: LiveCapture[], bufferBytes: number): void {
   const decoder = new PacketDecoder();
   const linkTypes: number[] = [];
   try {
@@ -143,6 +143,7 @@ function openCaptures(deps: AppDeps, names: string[], engine: Engine, captures: 
             engine.packet(decoder.out, r, idx, ts);
           },
           deps.isLoopback(name),
+          bufferBytes,
         );
       } catch (err) {
         throw new UserError(deps.captureErrorSentence(name, err), deps.isRoot ? 1 : 77);

@@ -52,6 +52,9 @@ test('--opt=value and --opt value, short options with attached values, repeated 
     [a.delayMs, a.count, a.interfaces, a.replay, a.procRoot, a.json, a.allConnections],
     [500, 3, ['lo', 'eth0'], 'x.pcap', '/p', true, true],
   );
+  assert.equal(a.bufferBytes, 8 * 1024 * 1024, 'the capture buffer is 8 MiB per interface by default');
+  assert.equal(parseLiveArgs(['--buffer', '2'], 'live').bufferBytes, 2 * 1024 * 1024);
+  assert.equal(parseLiveArgs(['--buffer=64'], 'export').bufferBytes, 64 * 1024 * 1024);
   const b = parseLiveArgs(['-d', '2', '--count=1'], 'live');
   assert.deepEqual([b.delayMs, b.count, b.json, b.allConnections, b.procRoot], [2000, 1, false, false, '/proc']);
   const c = parseConnectionsArgs(['--state=listen', '--state', 'estab', '-4', '--pid=812,813', '--proto', 'tcp']);
@@ -108,6 +111,9 @@ test('negative numbers and missing values are rejected with a sentence', () => {
   mistake(['--count', '2.5'], /invalid count "2.5": give a whole number of refreshes, 1 or more/);
   mistake(['--count=abc'], /invalid count "abc": not a number/);
   mistake(['-d', '0'], /invalid delay "0": give seconds between 0.05 and 3600/);
+  mistake(['--buffer', '0'], /invalid buffer size "0": give a whole number of MiB between 1 and 1024/);
+  mistake(['--buffer', '1.5'], /invalid buffer size "1.5": give a whole number of MiB/);
+  mistake(['--buffer', 'big'], /invalid buffer size "big": not a number/);
   mistake(['connections', '--pid', '-5'], /"-5" is not a process id: process ids are not negative/);
   mistake(['connections', '--pid'], /--pid needs a process id, e.g. --pid 812; see bwtop connections --help/);
   mistake(['--count', '--json'], /--count needs a number of refreshes, e.g. --count 5; see bwtop --help/);

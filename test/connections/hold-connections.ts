@@ -3,20 +3,26 @@
 import { spawn } from 'node:child_process';
 
 // The helper: one listener on 127.0.0.1, N clients connected to it, all held open. It connects
-// in batches so the accept queue (capped by net.core.somaxconn) never overflows.
-const helperSource = (n: number) => `
+// in batches so the accept queue (capped by net.core.somaxconn) never overflows. With `talk`,
+// each client sends one byte a second (a hundredth of them every 10 ms) once all are connected.
+const helperSource = (n: number, talk: boolean) => `
 const net = require('node:net');
 const N = ${n};
 const held = [];
+const clients = [];
+let turn = 0;
+const talk = () => { if (${talk}) setInterval(() => { for (let i = turn; i < clients.length; i += 100) clients[i].write('x'); turn = (turn + 1) % 100; }, 10); };
 let accepted = 0, connected = 0, started = 0;
-const done = () => { if (accepted === N && connected === N) process.stdout.write('ready ' + srv.address().port + '\\n'); };
-const srv = net.createServer((s) => { held.push(s); accepted++; done(); });
+const done = () => { if (accepted === N && connected === N) { process.stdout.write('ready ' + srv.address().port + '\\n'); talk(); } };
+const srv = net.createServer((s) => { held.push(s); s.resume(); accepted++; done(); });
 srv.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const port = srv.address().port;
   const batch = () => {
     const end = Math.min(N, started + 500);
     for (; started < end; started++) {
-      held.push(net.connect(port, '127.0.0.1', () => { connected++; if (connected % 500 === 0) batch(); done(); }));
+      const c = net.connect(port, '127.0.0.1', () => { connected++; if (connected % 500 === 0) batch(); done(); });
+      held.push(c);
+      clients.push(c);
     }
   };
   batch();
@@ -29,12 +35,15 @@ export interface Holder {
   stop(): void;
 }
 
-/** Starts the helper with `connections` connections; resolves once all are established. */
-export async function holdConnections(connections: number): Promise<Holder> {
+/**
+ * Starts the helper with `connections` connections; resolves once all are established. `talk`:
+ * each connection then carries one byte a second.
+ */
+export async function holdConnections(connections: number, talk = false): Promise<Holder> {
   // 2N + 1 descriptors plus a few: raise the soft limit in a shell wrapper, then exec node.
   const child = spawn(
     'sh',
-    ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" -e "$1"`, process.execPath, helperSource(connections)],
+    ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" -e "$1"`, process.execPath, helperSource(connections, talk)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -77,8 +77,8 @@ export class LiveLoop {
   private stopped = false;
   private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0 };
   private lastBoundRead = -Infinity;
-  /** Flows whose socket a look-up made the moment they appeared is still asking for. */
-  private readonly asking = new Set<Flow>();
+  /** Look-ups made the moment a flow appeared, still under way (the pass waits for them). */
+  private readonly asking = new Map<Flow, Promise<void>>();
   /** Table reads and exact look-ups made, for tests and the bench. */
   readonly reads = { all: 0, bound: 0, lookups: 0 };
   /** Connection openings arrive through the immediate SYN watchers (see opening()). */
@@ -150,20 +150,19 @@ export class LiveLoop {
   private lookup(table: TableName, la: string, lp: number, ra: string, rp: number, f?: Flow): void {
     if (!this.o.lookup) return;
     this.reads.lookups++;
-    if (f) this.asking.add(f);
-    this.o.lookup(table, la, lp, ra, rp).then(
+    const asked = this.o.lookup(table, la, lp, ra, rp).then(
       (e) => {
-        if (f) this.asking.delete(f);
         if (e && !this.stopped) {
           this.engine.resolver.learn(e, this.t.now());
           this.schedulePass();
         }
       },
-      () => {
-        if (f) this.asking.delete(f);
-        // a refused look-up changes nothing: the pass asks again
-      },
+      () => {}, // a refused look-up changes nothing: the pass asks again
     );
+    if (f) {
+      this.asking.set(f, asked);
+      void asked.then(() => this.asking.delete(f));
+    }
   }
 
   private watch(): void {
@@ -224,16 +223,24 @@ export class LiveLoop {
     this.lastRead = { changes: e.socketChanges, atMs: this.t.now(), holders: e.resolver.owners.holderCount };
   }
 
-  /** Listeners and unconnected sockets only (see BOUND_READ_GAP_MS). */
-  private async readBound(): Promise<void> {
+  /**
+   * Listeners and unconnected sockets only (see BOUND_READ_GAP_MS), in the background: the pass
+   * must not wait behind a read of every row under way on the same socket. Another pass follows.
+   */
+  private readBound(): void {
     const now = this.t.now();
     if (!this.o.readListeners || now - this.lastBoundRead < BOUND_READ_GAP_MS) return;
     this.lastBoundRead = now;
     this.reads.bound++;
-    const [listeners, udp] = await Promise.all([this.o.readListeners(TCP_TABLES), this.o.readTables(UDP_TABLES)]);
-    if (this.stopped) return;
-    this.engine.resolver.tables.applyBound(TCP_TABLES, listeners);
-    this.engine.resolver.tables.apply(UDP_TABLES, udp);
+    Promise.all([this.o.readListeners(TCP_TABLES), this.o.readTables(UDP_TABLES)]).then(
+      ([listeners, udp]) => {
+        if (this.stopped) return;
+        this.engine.resolver.tables.applyBound(TCP_TABLES, listeners);
+        this.engine.resolver.tables.apply(UDP_TABLES, udp);
+        this.schedulePass();
+      },
+      () => {}, // the next read of every row brings them
+    );
   }
 
   private schedulePass(): void {
@@ -252,9 +259,9 @@ export class LiveLoop {
     if (this.o.lookup) {
       // One exact look-up per pending flow: a dump walks the kernel's whole connection table,
       // which on a busy host costs far more than the few sockets a pass needs.
-      await Promise.all(r.pendingFlows().map((f) => (this.known(f) || this.asking.has(f) ? undefined : this.lookupFlow(f))));
+      await Promise.all(r.pendingFlows().map((f) => this.asking.get(f) ?? (this.known(f) ? undefined : this.lookupFlow(f))));
       // A flow whose own socket is still unknown may belong to a listener or an unconnected socket.
-      if (r.pendingFlows().some((f) => !this.known(f))) await this.readBound();
+      if (r.pendingFlows().some((f) => !this.known(f))) this.readBound();
       r.step(this.t.now(), PIDS_PER_PASS);
     } else {
       await this.readTables(r.firstTables());
