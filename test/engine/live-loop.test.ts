@@ -240,3 +240,15 @@ test('live driver on a fake clock: replayed packets, fixture /proc, fake process
   assert.equal(last.processes.find((p) => p.pid === 13217)!.exitedAtMs, 0);
   assert.deepEqual([last.unknown.sentTotal, last.unknown.receivedTotal], [360, 60362]);
 });
+
+test('the screen’s list re-reads every row after connections changed, at most every 10 s; look-ups in between', async () => {
+  const h = liveOverFixture({ need: 'changes', count: 14, late41003: true });
+  await h.time.advanceTo(h.time.at);
+  await h.play(conversation(h.packets, 41003, 8081));
+  await h.time.advanceTo(h.time.at + 4000);
+  assert.equal(h.asked.dumps, 0, 'within 10 s of the start’s read: look-ups only');
+  assert.equal(h.asked.lookups.length, 4, 'each end once as it appeared, once after its SYN-ACK');
+  await h.time.advanceTo(h.time.at + 10_000);
+  assert.equal(await h.done, 0);
+  assert.equal(h.asked.dumps, 1, 'one read of every row once 10 s had passed, none after (nothing changed since)');
+});

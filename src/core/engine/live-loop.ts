@@ -75,7 +75,7 @@ export class LiveLoop {
   private ticking = false;
   private emitted = 0;
   private stopped = false;
-  private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0 };
+  private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0, rows: 0 };
   private lastBoundRead = -Infinity;
   /** Look-ups made the moment a flow appeared, still under way (the pass waits for them). */
   private readonly asking = new Map<Flow, Promise<void>>();
@@ -220,7 +220,8 @@ export class LiveLoop {
   private markRead(): void {
     const e = this.engine;
     allChecked(e);
-    this.lastRead = { changes: e.socketChanges, atMs: this.t.now(), holders: e.resolver.owners.holderCount };
+    const r = e.resolver;
+    this.lastRead = { changes: e.socketChanges, atMs: this.t.now(), holders: r.owners.holderCount, rows: r.tables.size };
   }
 
   /**

@@ -195,6 +195,13 @@ export class SocketTables {
     return wildcard;
   }
 
+  /** Rows indexed, over every table. */
+  get size(): number {
+    let n = 0;
+    for (const i of this.indexes.values()) n += i.size;
+    return n;
+  }
+
   byInode(inode: number): SocketEntry | undefined {
     for (const i of this.indexes.values()) {
       const e = i.byInode.get(inode);
