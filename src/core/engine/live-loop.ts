@@ -1,5 +1,5 @@
-// The live engine's schedule: when to read young processes, when to read which socket tables,
-// when to close an interval. The driver only forwards what happens (packets, process events,
+// The live engine's schedule: when to read young processes, when to look sockets up (which
+// tables a refresh reads is table-plan.ts's and table-reads.ts's), when to close an interval. The driver only forwards what happens (packets, process events,
 // table reads finishing) and supplies a clock and timers, so this runs the same on a fake
 // clock with a replayed capture and a fake event source (test/engine/live-loop.test.ts) as live.
 import type { Snapshot } from '../model.js';
@@ -10,11 +10,8 @@ import type { SocketEntry } from '../proc/types.js';
 import type { Engine } from './engine.js';
 import type { Flow } from './flow.js';
 import type { WantsSockets } from './interval.js';
-import { ALL_TABLES, type TableName } from './socket-index.js';
-import { allChecked, lookUpFlows, planTables, type ReadMark, type SocketNeed } from './table-plan.js';
-
-const TCP_TABLES: readonly TableName[] = ['tcp', 'tcp6'];
-const UDP_TABLES: readonly TableName[] = ['udp', 'udp6'];
+import type { TableName } from './socket-index.js';
+import { TableReads, type TableSources } from './table-reads.js';
 
 /** Processes read per resolver pass during a full fd scan, so one pass stays short. */
 const PIDS_PER_PASS = 128;
@@ -29,12 +26,6 @@ const PRESCAN_GAP_MS = 1;
  */
 const WATCH_MS = 2;
 const BURST_MS = 1000;
-/**
- * Pending flows may need a listener or an unconnected socket that opened since the last read (a
- * server started a moment ago); those alone are read (cheap: the kernel skips the connections),
- * at most this often.
- */
-const BOUND_READ_GAP_MS = 50;
 
 export interface LoopTimers {
   now(): number;
@@ -42,18 +33,10 @@ export interface LoopTimers {
   clearTimeout(handle: unknown): void;
 }
 
-export interface LiveLoopOptions {
+export interface LiveLoopOptions extends TableSources {
   delayMs: number;
   /** Stop after this many refreshes (0: never). */
   count: number;
-  /** An exact look-up of one socket (netlink), when available. */
-  lookup?(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
-  /** The socket tables, read off the main thread where possible. */
-  readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
-  /** The TCP listeners alone (netlink), when available: far cheaper than every row. */
-  readListeners?(names: readonly TableName[]): Promise<SocketEntry[]>;
-  /** What the sink needs of the tables this refresh (default 'fresh': every row, each refresh). */
-  socketNeed?(): SocketNeed;
   /** Local addresses changed? Called before each refresh. */
   refreshLocal(): void;
   dropped(): number;
@@ -75,20 +58,21 @@ export class LiveLoop {
   private ticking = false;
   private emitted = 0;
   private stopped = false;
-  private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0, rows: 0 };
-  private lastBoundRead = -Infinity;
   /** Look-ups made the moment a flow appeared, still under way (the pass waits for them). */
   private readonly asking = new Map<Flow, Promise<void>>();
-  /** Table reads and exact look-ups made, for tests and the bench. */
-  readonly reads = { all: 0, bound: 0, lookups: 0 };
   /** Connection openings arrive through the immediate SYN watchers (see opening()). */
   synWatched = false;
+
+  /** The socket-table reads and look-ups (counted, for tests and the bench). */
+  readonly tables: TableReads;
 
   constructor(
     private readonly engine: Engine,
     private readonly t: LoopTimers,
     private readonly o: LiveLoopOptions,
-  ) {}
+  ) {
+    this.tables = new TableReads(engine, o, t.now);
+  }
 
   /** Called by the engine once per new flow (EngineOptions.onPending). */
   newFlow(f: Flow): void {
@@ -139,8 +123,7 @@ export class LiveLoop {
     flowKey(f);
     let found: SocketEntry | null = null;
     for (const t of flowTables(f)) {
-      this.reads.lookups++;
-      found = await this.o.lookup!(t, f.localAddrText, f.lport, f.remoteAddrText, f.rport).catch(() => null);
+      found = await this.tables.lookup(t, f.localAddrText, f.lport, f.remoteAddrText, f.rport).catch(() => null);
       if (found) break;
     }
     if (!this.stopped) this.engine.resolver.lookedUp(f, found, this.t.now());
@@ -148,9 +131,8 @@ export class LiveLoop {
 
   /** Looks a socket up at once; `f`: the flow it is for (the pass then waits for the answer instead of asking again). */
   private lookup(table: TableName, la: string, lp: number, ra: string, rp: number, f?: Flow): void {
-    if (!this.o.lookup) return;
-    this.reads.lookups++;
-    const asked = this.o.lookup(table, la, lp, ra, rp).then(
+    if (!this.tables.canLookUp) return;
+    const asked = this.tables.lookup(table, la, lp, ra, rp).then(
       (e) => {
         if (e && !this.stopped) {
           this.engine.resolver.learn(e, this.t.now());
@@ -184,7 +166,7 @@ export class LiveLoop {
     // (the exporter's first scrape) finds the sockets and their owners, bwtop's own among them.
     const r = this.engine.resolver;
     r.refreshTables();
-    this.markRead();
+    this.tables.markRead();
     this.o.refreshLocal();
     // Learn every existing socket's owner in the background, so old connections resolve at once.
     r.owners.startFullScan();
@@ -206,42 +188,8 @@ export class LiveLoop {
 
   stop(): void {
     this.stopped = true;
+    this.tables.stopped = true;
     for (const h of [this.passTimer, this.watcher, this.tickTimer]) if (h !== null) this.t.clearTimeout(h);
-  }
-
-  private async readTables(names: readonly TableName[]): Promise<void> {
-    if (names.length === 0) return;
-    this.reads.all++;
-    const entries = await this.o.readTables(names);
-    if (!this.stopped) this.engine.resolver.tables.apply(names, entries);
-  }
-
-  /** Every row was just read: the plan starts over from here. */
-  private markRead(): void {
-    const e = this.engine;
-    allChecked(e);
-    const r = e.resolver;
-    this.lastRead = { changes: e.socketChanges, atMs: this.t.now(), holders: r.owners.holderCount, rows: r.tables.size };
-  }
-
-  /**
-   * Listeners and unconnected sockets only (see BOUND_READ_GAP_MS), in the background: the pass
-   * must not wait behind a read of every row under way on the same socket. Another pass follows.
-   */
-  private readBound(): void {
-    const now = this.t.now();
-    if (!this.o.readListeners || now - this.lastBoundRead < BOUND_READ_GAP_MS) return;
-    this.lastBoundRead = now;
-    this.reads.bound++;
-    Promise.all([this.o.readListeners(TCP_TABLES), this.o.readTables(UDP_TABLES)]).then(
-      ([listeners, udp]) => {
-        if (this.stopped) return;
-        this.engine.resolver.tables.applyBound(TCP_TABLES, listeners);
-        this.engine.resolver.tables.apply(UDP_TABLES, udp);
-        this.schedulePass();
-      },
-      () => {}, // the next read of every row brings them
-    );
   }
 
   private schedulePass(): void {
@@ -257,17 +205,17 @@ export class LiveLoop {
     const r = this.engine.resolver;
     const t0 = this.t.now();
     r.prescan(t0);
-    if (this.o.lookup) {
+    if (this.tables.canLookUp) {
       // One exact look-up per pending flow: a dump walks the kernel's whole connection table,
       // which on a busy host costs far more than the few sockets a pass needs.
       await Promise.all(r.pendingFlows().map((f) => this.asking.get(f) ?? (this.known(f) ? undefined : this.lookupFlow(f))));
       // A flow whose own socket is still unknown may belong to a listener or an unconnected socket.
-      if (r.pendingFlows().some((f) => !this.known(f))) this.readBound();
+      if (r.pendingFlows().some((f) => !this.known(f))) this.tables.readBound(() => this.schedulePass());
       r.step(this.t.now(), PIDS_PER_PASS);
     } else {
-      await this.readTables(r.firstTables());
+      await this.tables.read(r.firstTables());
       r.step(this.t.now(), PIDS_PER_PASS);
-      await this.readTables(r.staleTables());
+      await this.tables.read(r.staleTables());
       r.step(this.t.now(), PIDS_PER_PASS);
     }
     this.lastPassEnd = this.t.now();
@@ -281,21 +229,8 @@ export class LiveLoop {
     if (this.ticking || this.stopped) return; // a slow table read must not pile refreshes up
     this.ticking = true;
     const r = this.engine.resolver;
-    const plan = planTables(this.engine, this.o.socketNeed?.() ?? 'fresh', this.lastRead, !!this.o.lookup, this.t.now());
-    if (plan.all) {
-      await this.readTables(ALL_TABLES);
-      if (this.stopped) return;
-      r.tablesRefreshed();
-      this.markRead();
-    } else if (plan.lookups.length > 0 && this.o.lookup) {
-      const lookup = this.o.lookup;
-      const counted: typeof lookup = (...a) => {
-        this.reads.lookups++;
-        return lookup(...a);
-      };
-      await lookUpFlows(this.engine, plan.lookups, counted, this.t.now());
-      if (this.stopped) return;
-    }
+    await this.tables.refresh();
+    if (this.stopped) return;
     const now = this.t.now();
     this.o.refreshLocal();
     // With process events every exit is reported; without them, look.

@@ -54,7 +54,7 @@ export interface ReadMark {
   changes: number;
   /** When it was made (caller's clock). */
   atMs: number;
-  /** The owner map's size just after it. */
+  /** The owner map's size just after it, or after the last full descriptor scan (live sockets only). */
   holders: number;
   /** Rows it read. */
   rows: number;
@@ -65,7 +65,7 @@ export function planTables(engine: Engine, need: SocketNeed, last: ReadMark, can
   const changed = engine.socketChanges !== last.changes;
   const all = { all: true, lookups: [] };
   if (need === 'fresh' || (need === 'changes' && changed && nowMs - last.atMs >= CHANGES_READ_GAP_MS)) return all;
-  if (owners.holderCount > 2 * last.holders + HOLDERS_SLACK) return all;
+  if (!owners.scanning && owners.holderCount > 2 * last.holders + HOLDERS_SLACK) return all;
   if (!owners.census.untied().next().done) return all;
   const lookups: Flow[] = [];
   const most = maxLookups(last.rows);

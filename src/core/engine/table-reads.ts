@@ -1,0 +1,106 @@
+// The live engine's socket-table reads (see table-plan.ts for when and how much): every row, the
+// listeners and unconnected sockets alone, or changed connections one by one; with counts of each
+// for tests and the bench.
+import type { SocketEntry } from '../proc/types.js';
+import type { Engine } from './engine.js';
+import { ALL_TABLES, type TableName } from './socket-index.js';
+import { allChecked, lookUpFlows, planTables, type ExactLookup, type ReadMark, type SocketNeed } from './table-plan.js';
+
+const TCP_TABLES: readonly TableName[] = ['tcp', 'tcp6'];
+const UDP_TABLES: readonly TableName[] = ['udp', 'udp6'];
+/**
+ * Pending flows may need a listener or an unconnected socket that opened since the last read (a
+ * server started a moment ago); those alone are read (cheap: the kernel skips the connections),
+ * at most this often.
+ */
+const BOUND_READ_GAP_MS = 50;
+
+export interface TableSources {
+  /** An exact look-up of one socket (netlink), when available. */
+  lookup?: ExactLookup;
+  /** The socket tables, read off the main thread where possible. */
+  readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
+  /** The TCP listeners alone (netlink), when available: far cheaper than every row. */
+  readListeners?(names: readonly TableName[]): Promise<SocketEntry[]>;
+  /** What the sink needs of the tables this refresh (default 'fresh': every row, each refresh). */
+  socketNeed?(): SocketNeed;
+}
+
+export class TableReads {
+  /** Reads of every row, of the listeners alone, and exact look-ups made. */
+  readonly counts = { all: 0, bound: 0, lookups: 0 };
+  stopped = false;
+  private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0, rows: 0 };
+  private lastBoundRead = -Infinity;
+  private scansSeen = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly o: TableSources,
+    private readonly now: () => number,
+  ) {}
+
+  /** One exact look-up, counted. */
+  lookup: ExactLookup = (...a) => {
+    this.counts.lookups++;
+    return this.o.lookup!(...a);
+  };
+
+  get canLookUp(): boolean {
+    return this.o.lookup !== undefined;
+  }
+
+  async read(names: readonly TableName[]): Promise<void> {
+    if (names.length === 0) return;
+    this.counts.all++;
+    const entries = await this.o.readTables(names);
+    if (!this.stopped) this.engine.resolver.tables.apply(names, entries);
+  }
+
+  /** Every row was just read: the plan starts over from here. */
+  markRead(): void {
+    const e = this.engine;
+    allChecked(e);
+    const r = e.resolver;
+    this.lastRead = { changes: e.socketChanges, atMs: this.now(), holders: r.owners.holderCount, rows: r.tables.size };
+  }
+
+  /**
+   * Listeners and unconnected sockets only (see BOUND_READ_GAP_MS), in the background: the pass
+   * must not wait behind a read of every row under way on the same socket. `then` runs after.
+   */
+  readBound(then: () => void): void {
+    const now = this.now();
+    if (!this.o.readListeners || now - this.lastBoundRead < BOUND_READ_GAP_MS) return;
+    this.lastBoundRead = now;
+    this.counts.bound++;
+    Promise.all([this.o.readListeners(TCP_TABLES), this.o.readTables(UDP_TABLES)]).then(
+      ([listeners, udp]) => {
+        if (this.stopped) return;
+        this.engine.resolver.tables.applyBound(TCP_TABLES, listeners);
+        this.engine.resolver.tables.apply(UDP_TABLES, udp);
+        then();
+      },
+      () => {}, // the next read of every row brings them
+    );
+  }
+
+  /** Before a refresh: read what may have changed since the last one (table-plan.ts). */
+  async refresh(): Promise<void> {
+    const r = this.engine.resolver;
+    if (r.owners.fullScansDone !== this.scansSeen) {
+      // A full scan reads only sockets that exist: nothing in what it added needs forgetting.
+      this.scansSeen = r.owners.fullScansDone;
+      this.lastRead.holders = Math.max(this.lastRead.holders, r.owners.holderCount);
+    }
+    const plan = planTables(this.engine, this.o.socketNeed?.() ?? 'fresh', this.lastRead, this.canLookUp, this.now());
+    if (plan.all) {
+      await this.read(ALL_TABLES);
+      if (this.stopped) return;
+      r.tablesRefreshed();
+      this.markRead();
+    } else if (plan.lookups.length > 0) {
+      await lookUpFlows(this.engine, plan.lookups, this.lookup, this.now());
+    }
+  }
+}
