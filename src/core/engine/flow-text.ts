@@ -17,6 +17,7 @@ export function ensureFlowText(f: Flow): void {
   f.localText = formatEndpoint(f.localAddrText, f.lport);
   f.remoteText = formatEndpoint(f.remoteAddrText, f.rport);
   f.joinKey = exactKey(flowProtoName(f), f.localAddrText, f.lport, f.remoteAddrText, f.rport);
+  f.idText = `${flowProtoName(f)} ${f.localText} ${f.remoteText}`;
 }
 
 /** Made once per flow: the join looks it up on every pass and every refresh. */

@@ -71,6 +71,8 @@ export class Flow {
   localAddrText = '';
   remoteAddrText = '';
   joinKey = '';
+  /** The connection's id in snapshots ("tcp 127.0.0.1:40000 127.0.0.1:80"). */
+  idText = '';
 
   constructor(windowLength: number) {
     this.sentWindow = new Float64Array(windowLength);

@@ -259,7 +259,7 @@ function describeFlow(f: Flow, w: number, ms: number): ConnectionStats {
   }
   const proto = flowProtoName(f);
   return {
-    id: `${proto} ${f.localText} ${f.remoteText}`,
+    id: f.idText, // made once per flow, not once per refresh
     proto,
     family: f.family === 6 ? 6 : 4,
     local: f.localText,
