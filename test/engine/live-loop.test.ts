@@ -252,3 +252,19 @@ test('the screen’s list re-reads every row after connections changed, at most 
   assert.equal(await h.done, 0);
   assert.equal(h.asked.dumps, 1, 'one read of every row once 10 s had passed, none after (nothing changed since)');
 });
+
+test('a list of every socket on show: every row each refresh, but only every 5 s while connections open and close', async () => {
+  const h = liveOverFixture({ need: 'fresh', count: 12, late41003: true });
+  const talk = conversation(h.packets, 41003, 8081);
+  await h.time.advanceTo(talk[0]!.tsMs - 1);
+  const quiet = h.asked.dumps;
+  assert.ok(quiet >= 1, 'quiet refreshes read every row');
+  await h.play(talk); // a new connection: it churned before the next refresh
+  await h.time.advanceTo(h.time.at + 1000);
+  assert.equal(h.asked.dumps, quiet, 'the refresh after the new connection looks its sockets up instead');
+  assert.equal(h.asked.lookups.length, 4);
+  await h.time.advanceTo(h.time.at + 1000);
+  assert.equal(h.asked.dumps, quiet + 1, 'quiet again: every row, each refresh');
+  await h.time.advanceTo(h.time.at + 12_000);
+  assert.equal(await h.done, 0);
+});

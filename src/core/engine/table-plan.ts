@@ -6,11 +6,11 @@
 // - the connections that did change, each by an exact look-up: a look-up costs a fraction of a
 //   millisecond and leaves the event loop free between them;
 // - every row when a list of every socket is on show (a process's connections on the screen,
-//   `--all-connections`, the exporter's /connections), when the screen counts every socket and
-//   something changed (at most every CHANGES_READ_GAP_MS), when too many connections changed for
-//   look-ups to be cheaper, when a young
-//   process holds a socket no read has tied to its conversation yet (process-census.ts), and
-//   when the owner map has grown enough that sockets closed since must be forgotten.
+//   `--all-connections`, the exporter's /connections; while connections churn, at most every
+//   FRESH_BUSY_GAP_MS), when the screen counts every socket and something changed (at most every
+//   CHANGES_READ_GAP_MS), when too many connections changed for look-ups to be cheaper, when a
+//   young process holds a socket no read has tied to its conversation yet (process-census.ts),
+//   and when the owner map has grown enough that sockets closed since must be forgotten.
 // A connection that dies without a FIN or RST on the wire (its peer vanished) is looked at again
 // once it has been idle FLOW_IDLE_MS, so it can expire.
 import { PROTO_TCP } from '../packet.js';
@@ -38,6 +38,13 @@ export function maxLookups(rows: number): number {
 }
 /** With 'changes', every row is re-read at most this often while connections keep changing. */
 export const CHANGES_READ_GAP_MS = 10_000;
+/**
+ * With 'fresh', while connections open and close between refreshes (a burst of short ones), every
+ * row is re-read at most this often, the changed ones looked up in between: a read of every row
+ * holds the event loop (tens of milliseconds with 10,000 sockets), and the young processes behind
+ * new connections must be read while they live.
+ */
+export const FRESH_BUSY_GAP_MS = 5000;
 /** The owner map may grow this much past its size after the last full read before one is due. */
 const HOLDERS_SLACK = 4096;
 
@@ -60,11 +67,20 @@ export interface ReadMark {
   rows: number;
 }
 
-export function planTables(engine: Engine, need: SocketNeed, last: ReadMark, canLookUp: boolean, nowMs: number): TablePlan {
+/** `churning`: connections opened or closed since the previous refresh. */
+export function planTables(
+  engine: Engine,
+  need: SocketNeed,
+  last: ReadMark,
+  o: { canLookUp: boolean; churning: boolean },
+  nowMs: number,
+): TablePlan {
   const owners = engine.resolver.owners;
   const changed = engine.socketChanges !== last.changes;
   const all = { all: true, lookups: [] };
-  if (need === 'fresh' || (need === 'changes' && changed && nowMs - last.atMs >= CHANGES_READ_GAP_MS)) return all;
+  const since = nowMs - last.atMs;
+  if (need === 'fresh' && (!o.churning || !o.canLookUp || since >= FRESH_BUSY_GAP_MS)) return all;
+  if (need === 'changes' && changed && since >= CHANGES_READ_GAP_MS) return all;
   if (!owners.scanning && owners.holderCount > 2 * last.holders + HOLDERS_SLACK) return all;
   if (!owners.census.untied().next().done) return all;
   const lookups: Flow[] = [];
@@ -72,7 +88,7 @@ export function planTables(engine: Engine, need: SocketNeed, last: ReadMark, can
   for (const f of engine.flows.values()) {
     if (!dueForCheck(f, last.atMs, nowMs)) continue;
     lookups.push(f);
-    if (lookups.length > most || !canLookUp) return all;
+    if (lookups.length > most || !o.canLookUp) return all;
   }
   return { all: false, lookups };
 }

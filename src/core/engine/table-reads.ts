@@ -33,6 +33,7 @@ export class TableReads {
   private lastRead: ReadMark = { changes: -1, atMs: -Infinity, holders: 0, rows: 0 };
   private lastBoundRead = -Infinity;
   private scansSeen = 0;
+  private changesAtRefresh = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -93,7 +94,10 @@ export class TableReads {
       this.scansSeen = r.owners.fullScansDone;
       this.lastRead.holders = Math.max(this.lastRead.holders, r.owners.holderCount);
     }
-    const plan = planTables(this.engine, this.o.socketNeed?.() ?? 'fresh', this.lastRead, this.canLookUp, this.now());
+    const churning = this.engine.socketChanges !== this.changesAtRefresh;
+    this.changesAtRefresh = this.engine.socketChanges;
+    const need = this.o.socketNeed?.() ?? 'fresh';
+    const plan = planTables(this.engine, need, this.lastRead, { canLookUp: this.canLookUp, churning }, this.now());
     if (plan.all) {
       await this.read(ALL_TABLES);
       if (this.stopped) return;
