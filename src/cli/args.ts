@@ -56,7 +56,9 @@ const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
   buffer: {
     value: 'MIB',
     needs: 'a size in MiB, e.g. --buffer 8',
-    help: `kernel capture buffer per interface in MiB (default ${DEFAULT_BUFFER_MIB}): packets wait\nthere while bwtop is busy; it counts in bwtop's memory once filled`,
+    help:
+      `kernel capture buffer per interface in MiB (default ${DEFAULT_BUFFER_MIB}): packets ` +
+      `wait\nthere while bwtop is busy; it counts in bwtop's memory once filled`,
   },
 };
 

@@ -16,10 +16,11 @@ import type { Netns } from './flood/netns.js';
 import { killAllScreens, TmuxScreen } from './flood/tmux-screen.js';
 
 const BWTOP_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const WINDOW_S = 20;
+const WINDOW_S = Number(process.env.BWTOP_IDLE_WINDOW_S ?? 20);
 /** Start-up (the first full scan of every process) is over well before this. */
 const SETTLE_S = 5;
-const CONNECTIONS = 10_000;
+/** BWTOP_IDLE_CONNECTIONS: fewer, to try the bench out quickly. */
+const CONNECTIONS = Number(process.env.BWTOP_IDLE_CONNECTIONS ?? 10_000);
 /** Each helper holds both ends of its connections: two of them stay under the 20,000 descriptors a process may have here. */
 const HOLDERS = 2;
 /** Goals: an idle screen within 1% of a core, 80 MB idle, 150 MB with 10,000 active connections. */

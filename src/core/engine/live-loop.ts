@@ -1,7 +1,8 @@
 // The live engine's schedule: when to read young processes, when to look sockets up (which
-// tables a refresh reads is table-plan.ts's and table-reads.ts's), when to close an interval. The driver only forwards what happens (packets, process events,
-// table reads finishing) and supplies a clock and timers, so this runs the same on a fake
-// clock with a replayed capture and a fake event source (test/engine/live-loop.test.ts) as live.
+// tables a refresh reads is table-plan.ts's and table-reads.ts's), when to close an interval.
+// The driver only forwards what happens (packets, process events, table reads finishing) and
+// supplies a clock and timers, so this runs the same on a fake clock with a replayed capture and
+// a fake event source (test/engine/live-loop.test.ts) as live.
 import type { Snapshot } from '../model.js';
 import { PROTO_TCP, type PacketInfo } from '../packet.js';
 import { formatAddress } from './address.js';
