@@ -33,6 +33,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const metrics = new ExportMetrics(version(), o.perPid);
   let view: SocketView | null = null;
   let tablesReadMs = 0;
+  const tablesRead = (): number => view?.fullReadMs?.() || Date.now();
 
   const routes = new Map<string, Route>();
   routes.set('/metrics', async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.page() }));
@@ -75,7 +76,9 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const sink: Sink = {
     update(s) {
       metrics.update(s);
-      tablesReadMs = Date.now(); // the live driver re-reads every socket table just before each snapshot
+      // The live schedule re-reads every row while /connections is served, less often while
+      // connections churn: the age the answer gives is that of the last full read.
+      tablesReadMs = tablesRead();
     },
     // /connections answers from the tables: they are re-read each refresh while it is served.
     socketNeed: () => (o.connections ? 'fresh' : 'none'),
@@ -84,7 +87,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     close() {}, // the server closes below, after run() returns
     attachTables(v) {
       view = v;
-      tablesReadMs = Date.now();
+      tablesReadMs = tablesRead();
       announce();
     },
   };

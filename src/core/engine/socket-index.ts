@@ -116,6 +116,8 @@ export class SocketTables {
   /** Generation at which each table was last read. */
   private readonly readAt = new Map<TableName, number>();
   generation = 0;
+  /** When every row was last read (the live schedule's clock; 0: not told). */
+  fullReadMs = 0;
 
   constructor(private readonly reader: (names: readonly TableName[]) => Iterable<SocketEntry>) {}
 

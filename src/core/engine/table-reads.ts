@@ -63,6 +63,7 @@ export class TableReads {
     const e = this.engine;
     allChecked(e);
     const r = e.resolver;
+    r.tables.fullReadMs = this.now();
     this.lastRead = { changes: e.socketChanges, atMs: this.now(), holders: r.owners.holderCount, rows: r.tables.size };
   }
 

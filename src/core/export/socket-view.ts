@@ -12,6 +12,8 @@ export interface SocketView {
   holders(inode: number): readonly number[];
   /** Name, user and command line of a holder, or null when it is gone. */
   process(pid: number): ProcessInfo | null;
+  /** When every row of the tables was last read (0 or absent: unknown). */
+  fullReadMs?(): number;
 }
 
 /** A process's details are read at most this often (a page of 10,000 sockets may name 1,000). */
@@ -28,6 +30,7 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
       for (const e of engine.resolver.tables.entries()) byTable.get(tableOf(e))!.push(e);
       return ALL_TABLES.flatMap((t) => byTable.get(t)!);
     },
+    fullReadMs: () => engine.resolver.tables.fullReadMs,
     holders(inode) {
       // Every holder (a pre-fork server's listener lists all its processes), as `connections` does.
       const hs = engine.resolver.owners.holdersOf(inode);
