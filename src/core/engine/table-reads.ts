@@ -95,7 +95,9 @@ export class TableReads {
       this.scansSeen = r.owners.fullScansDone;
       this.lastRead.holders = Math.max(this.lastRead.holders, r.owners.holderCount);
     }
-    const churning = this.engine.socketChanges !== this.changesAtRefresh;
+    // Without process events, reads of every row are part of the evidence for short-lived
+    // processes' sockets (process-census.ts): never put off then.
+    const churning = this.engine.socketChanges !== this.changesAtRefresh && r.owners.eventsActive;
     this.changesAtRefresh = this.engine.socketChanges;
     const need = this.o.socketNeed?.() ?? 'fresh';
     const plan = planTables(this.engine, need, this.lastRead, { canLookUp: this.canLookUp, churning }, this.now());
