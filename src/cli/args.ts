@@ -30,7 +30,7 @@ const MIB = 1024 * 1024;
  * descriptor scan, garbage collection) and it counts in bwtop's resident memory once touched
  * (libpcap's default, 2 MiB, is what tcpdump uses): 4 MiB hold about 0.1 s of a 100,000
  * packets/s flood of small packets on lo (each is in it twice there, as sent and as received),
- * longer than bwtop keeps its event loop busy; the flood benchmark sees no drop with it.
+ * longer than bwtop keeps its event loop busy (`npm run bench -- flood` checks for drops).
  */
 export const DEFAULT_BUFFER_MIB = 4;
 
