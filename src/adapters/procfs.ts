@@ -167,13 +167,18 @@ export class ProcFs implements ProcSource {
     this.relativeFdLinks = options.relativeFdLinks ?? false;
   }
 
-  readNetTable(name: TableName): string | null {
+  /** A whole procfs file, null when it is gone or not ours to read. */
+  private readOrNull(path: string): string | null {
     try {
-      return readWhole(`${this.root}/net/${name}`);
+      return readWhole(path);
     } catch (err) {
       if (isExpected(err)) return null;
       throw err;
     }
+  }
+
+  readNetTable(name: TableName): string | null {
+    return this.readOrNull(`${this.root}/net/${name}`);
   }
 
   listPids(): number[] | null {
@@ -252,22 +257,22 @@ export class ProcFs implements ProcSource {
     }
   }
 
+  readPidNet(pid: number, name: string): string | null {
+    return this.readOrNull(`${this.root}/${pid}/net/${name}`);
+  }
+
+  /** Only where the kernel already tracks connections: reading an existing file never loads a module. */
+  readConntrack(): string | null {
+    return existsSync(`${this.root}/net/nf_conntrack`) ? this.readOrNull(`${this.root}/net/nf_conntrack`) : null;
+  }
+
   readOtherSockets(name: OtherSocketTable): string | null {
-    try {
-      return readWhole(`${this.root}/net/${name}`);
-    } catch (err) {
-      if (isExpected(err)) return null;
-      throw err;
-    }
+    return this.readOrNull(`${this.root}/net/${name}`);
   }
 
   readStartTime(pid: number): number | null {
-    try {
-      return parseStatStartTime(readFileSync(`${this.root}/${pid}/stat`, 'latin1'));
-    } catch (err) {
-      if (isExpected(err)) return null;
-      throw err;
-    }
+    const stat = this.readOrNull(`${this.root}/${pid}/stat`);
+    return stat === null ? null : parseStatStartTime(stat);
   }
 
   /** User name for a uid, or the uid as text when /etc/passwd does not know it. */

@@ -29,6 +29,7 @@ export function resolveFully(engine: Engine, nowMs: number): void {
   const r = engine.resolver;
   for (let round = 0; round < 8; round++) {
     r.refreshTables();
+    r.refreshNamespaceTables();
     if (!r.step(nowMs, Infinity)) return;
   }
 }

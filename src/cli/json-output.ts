@@ -98,6 +98,12 @@ function line(s: Snapshot, all: boolean): string {
       ),
     },
     pending_bytes: s.pendingBytes,
+    nat_copies: {
+      sent: s.natCopies?.sent ?? 0,
+      received: s.natCopies?.received ?? 0,
+      sent_total: s.natCopies?.sentTotal ?? 0,
+      received_total: s.natCopies?.receivedTotal ?? 0,
+    },
   });
 }
 

@@ -24,6 +24,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     interfaces: names,
     intervalMs: o.delayMs,
     onPending: (f) => loop.newFlow(f),
+    onStranger: () => loop.stranger(),
   });
   // Two netlink sockets: the kernel answers one request per socket at a time, and a new flow's
   // look-up must not wait behind a dump of every table.

@@ -118,6 +118,11 @@ export interface Snapshot {
   unknown: DirectionTotals & { byProto: Record<'tcp' | 'udp' | 'other', DirectionTotals> };
   /** Bytes still waiting for their flow's owner to be found (credited once it is). */
   pendingBytes: number;
+  /**
+   * Copies of packets address translation put on the wire a second time (a container's connection
+   * MASQUERADEd to the uplink), credited to nobody: their bytes are on the sockets' own flows.
+   */
+  natCopies?: DirectionTotals;
 }
 
 export const HISTORY_LENGTH = 60;

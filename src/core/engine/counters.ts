@@ -49,6 +49,9 @@ export class Counters {
     other: new DirectionCounter(),
   };
 
+  /** Bytes of NAT copies (nat-copies.ts): the same packets counted on the sockets' own flows. */
+  readonly natCopies = new DirectionCounter();
+
   addUnknown(proto: number, sent: number, received: number): void {
     const k: UnknownProto = proto === PROTO_TCP ? 'tcp' : proto === PROTO_UDP ? 'udp' : 'other';
     this.unknown[k].add(sent, received);

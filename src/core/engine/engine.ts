@@ -1,6 +1,11 @@
 // The accounting engine: decoded packets in, one Snapshot per refresh out. Per-packet work is
 // a direction test, one or two flow-table lookups and a few additions — no allocation unless the
 // flow is new. Clock: the caller's (packet timestamps in replay, wall time live).
+//
+// Direction, per end: an address of bwtop's own network namespace, else one local to another
+// namespace (a container's, seen on its veth or bridge), else not local. Each local end is a
+// flow of its namespace: the sender's as sent, the receiver's as received, so traffic between
+// the host and a container, or between two containers, credits both ends as loopback does.
 import { DECODED_IP, DECODED_MALFORMED, DECODED_NOT_IP, PROTO_TCP, PROTO_UDP, type PacketInfo } from '../packet.js';
 import type { ProcSource } from '../proc/types.js';
 import type { Snapshot } from '../model.js';
@@ -11,6 +16,8 @@ import { LocalAddresses } from './local-addresses.js';
 import { ProcessRegistry } from './process-registry.js';
 import { Resolver, type TableReader } from './resolver.js';
 import { Counters } from './counters.js';
+import { NetnsRegistry } from './netns-registry.js';
+import { parseAddress } from './address.js';
 import { closeInterval, type IntervalState, type WantsSockets } from './interval.js';
 
 const TCP_FIN = 1;
@@ -28,7 +35,14 @@ export interface EngineOptions {
   rateWindowMs?: number;
   /** Called once when a flow needs its owner found (the caller schedules a resolver pass). */
   onPending?: (f: Flow) => void;
+  /**
+   * Called (at most every STRANGER_GAP_MS of packet time) when a packet has no local end in any
+   * known namespace: a namespace or an address not known yet (the caller schedules a pass).
+   */
+  onStranger?: () => void;
 }
+
+const STRANGER_GAP_MS = 20;
 
 export class Engine {
   readonly local = new LocalAddresses();
@@ -36,6 +50,10 @@ export class Engine {
   readonly registry: ProcessRegistry;
   readonly resolver: Resolver;
   readonly counters = new Counters();
+  /** Every other network namespace, its addresses and its socket tables. */
+  readonly netns: NetnsRegistry;
+  private lastStrangerMs = -Infinity;
+  private readonly onStranger: () => void;
   private readonly dedup = new CrossInterfaceDedup();
   private readonly multiInterface: boolean;
   private readonly state: IntervalState;
@@ -54,7 +72,13 @@ export class Engine {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));
     this.flows = new FlowTable(windowIntervals);
     this.registry = new ProcessRegistry(opts.proc);
-    this.resolver = new Resolver(opts.proc, this.registry, opts.readTables);
+    this.netns = new NetnsRegistry(opts.proc);
+    const isOwn = (a: string): boolean => {
+      const p = parseAddress(a);
+      return p !== null && this.local.has(p.family, ...p.words);
+    };
+    this.resolver = new Resolver(opts.proc, this.registry, opts.readTables, this.netns, isOwn);
+    this.onStranger = opts.onStranger ?? (() => {});
     this.multiInterface = opts.interfaces.length > 1;
     this.onPending = opts.onPending ?? (() => {});
     this.counters.ifSent = new Float64Array(opts.interfaces.length);
@@ -80,10 +104,21 @@ export class Engine {
     c.packets++;
     const fam = p.family;
     const len = p.ipLen;
-    const srcLocal = this.local.has(fam, p.s0, p.s1, p.s2, p.s3);
-    const dstLocal = this.local.has(fam, p.d0, p.d1, p.d2, p.d3) || (!srcLocal && this.local.isGroup(fam, p.d0, p.d3));
+    const local = this.local;
+    const other = this.netns.addresses;
+    // The namespace of each end: 0 for bwtop's own, an inode for another, -1 not local.
+    const srcNs = local.has(fam, p.s0, p.s1, p.s2, p.s3) ? 0 : other.find(fam, p.s0, p.s1, p.s2, p.s3);
+    let dstNs = local.has(fam, p.d0, p.d1, p.d2, p.d3) ? 0 : other.find(fam, p.d0, p.d1, p.d2, p.d3);
+    if (dstNs < 0 && srcNs !== 0 && local.isGroup(fam, p.d0, p.d3)) dstNs = 0;
+    const srcLocal = srcNs >= 0;
+    const dstLocal = dstNs >= 0;
     if (!srcLocal && !dstLocal) {
       c.forwardedBytes += len;
+      this.netns.strangers++;
+      if (tsMs - this.lastStrangerMs >= STRANGER_GAP_MS && this.netns.enabled) {
+        this.lastStrangerMs = tsMs;
+        this.onStranger();
+      }
       return;
     }
     if (srcLocal) {
@@ -104,13 +139,13 @@ export class Engine {
     if (srcLocal) {
       // A TCP SYN or the first UDP datagram out of a socket: this host opened the conversation.
       const opened = syn || p.proto === PROTO_UDP;
-      const f = this.flow(p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn, opened);
+      const f = this.flow(srcNs, p.proto, fam, p.s0, p.s1, p.s2, p.s3, p.sport, p.d0, p.d1, p.d2, p.d3, p.dport, tsMs, syn, opened);
       f.sentTotal += len;
       f.sentUnreported += len;
       if (turn) this.turned(f);
     }
     if (dstLocal) {
-      const f = this.flow(p.proto, fam, p.d0, p.d1, p.d2, p.d3, p.dport, p.s0, p.s1, p.s2, p.s3, p.sport, tsMs, syn, false);
+      const f = this.flow(dstNs, p.proto, fam, p.d0, p.d1, p.d2, p.d3, p.dport, p.s0, p.s1, p.s2, p.s3, p.sport, tsMs, syn, false);
       f.receivedTotal += len;
       f.receivedUnreported += len;
       if (turn) this.turned(f);
@@ -124,6 +159,7 @@ export class Engine {
   }
 
   private flow(
+    netns: number,
     proto: number,
     fam: number,
     l0: number,
@@ -140,10 +176,10 @@ export class Engine {
     syn: boolean,
     initiated: boolean,
   ): Flow {
-    const h = FlowTable.hash(proto, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
-    let f = this.flows.find(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
+    const h = FlowTable.hash(proto, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport, netns);
+    let f = this.flows.find(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport, netns);
     if (f === null) {
-      f = this.flows.insert(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport);
+      f = this.flows.insert(h, proto, fam, l0, l1, l2, l3, lport, r0, r1, r2, r3, rport, netns);
       f.firstSeenMs = tsMs;
       f.initiated = initiated;
       this.socketChanges++;
@@ -176,9 +212,19 @@ export class Engine {
    */
   processBorn(pid: number, ppid: number, atMs: number): void {
     this.resolver.owners.census.born(pid, ppid, atMs);
+    this.netns.noteBorn(pid);
+  }
+
+  /**
+   * Read what process events and strangers made due: new processes' namespaces, and after packets
+   * with no local end the namespaces and addresses anew (rate-limited). Off the packet path.
+   */
+  watchNamespaces(nowMs: number): void {
+    this.netns.watch(nowMs);
   }
 
   processExited(pid: number, nowMs: number): void {
+    this.netns.exited(pid);
     this.resolver.owners.census.exited(pid, nowMs);
     this.resolver.owners.pidGone(pid);
     this.registry.exited(pid, nowMs);

@@ -1,6 +1,6 @@
-// Open-addressing hash table from a flow's numeric identity to its Flow, so the per-packet
-// lookup builds no string key and allocates nothing. Deleting uses backward-shift, so no
-// tombstones accumulate in a long-running capture.
+// Open-addressing hash table from a flow's numeric identity (namespace, protocol, endpoints) to
+// its Flow, so the per-packet lookup builds no string key and allocates nothing. Deleting uses
+// backward-shift, so no tombstones accumulate in a long-running capture.
 import { Flow } from './flow.js';
 
 function mix(h: number, v: number): number {
@@ -38,8 +38,10 @@ export class FlowTable {
     r2: number,
     r3: number,
     rport: number,
+    netns = 0,
   ): number {
     let h = 0x811c9dc5 ^ proto;
+    if (netns !== 0) h = mix(h, netns);
     h = mix(h, l0);
     h = mix(h, l1);
     h = mix(h, l2);
@@ -67,6 +69,7 @@ export class FlowTable {
     r2: number,
     r3: number,
     rport: number,
+    netns = 0,
   ): Flow | null {
     const slots = this.slots;
     let i = hash & this.mask;
@@ -87,7 +90,8 @@ export class FlowTable {
         f.l1 === l1 &&
         f.r1 === r1 &&
         f.l0 === l0 &&
-        f.r0 === r0
+        f.r0 === r0 &&
+        f.netns === netns
       ) {
         return f;
       }
@@ -110,10 +114,12 @@ export class FlowTable {
     r2: number,
     r3: number,
     rport: number,
+    netns = 0,
   ): Flow {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     const f = new Flow(this.windowLength);
     f.hash = hash;
+    f.netns = netns;
     f.proto = proto;
     f.family = family;
     f.l0 = l0;

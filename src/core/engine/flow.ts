@@ -1,11 +1,13 @@
 // A flow is one socket's view of a conversation: (protocol, local endpoint, remote endpoint).
 // A packet between two local sockets is two flows: the sender's (sent) and the receiver's
-// (received), so each process is credited with its own direction.
+// (received), so each process is credited with its own direction, in whichever network
+// namespace each socket lives.
 import type { ProcessInfo } from '../proc/types.js';
 
 export const FLOW_PENDING = 0; // owner not known yet: bytes are held on the flow
 export const FLOW_RESOLVED = 1;
 export const FLOW_UNKNOWN = 2; // can never be resolved: bytes go to the unknown bucket
+export const FLOW_NAT = 3; // a copy address translation put on the wire (nat-copies.ts): nobody's
 
 /**
  * The process (or program entry) a flow's bytes go to, as a flow sees it: a ProcessEntry, named
@@ -22,6 +24,8 @@ export interface FlowOwner extends Readonly<Pick<ProcessInfo, 'pid' | 'name' | '
 
 export class Flow {
   // identity
+  /** The network namespace of its socket: 0 for bwtop's own, else the namespace's inode. */
+  netns = 0;
   proto = 0;
   family = 0;
   l0 = 0;

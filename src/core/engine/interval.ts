@@ -5,7 +5,7 @@ import type { ConnectionStats, ProcessStats, ProgramEntryStats, Snapshot } from 
 import type { SocketEntry } from '../proc/types.js';
 import { formatEndpoint } from '../proc/address.js';
 import { joinAddr } from './socket-index.js';
-import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
 import type { ProcessEntry } from './process-entry.js';
 import { ensureFlowText, flowProtoName } from './flow-text.js';
 import type { Counters } from './counters.js';
@@ -65,6 +65,11 @@ export function closeInterval(
         o.receivedTotal += r;
       } else if (f.status === FLOW_UNKNOWN) {
         c.addUnknown(f.proto, s, r);
+      } else if (f.status === FLOW_NAT) {
+        // A copy of bytes already counted on the socket's own flow: out of the totals too.
+        c.natCopies.add(s, r);
+        c.totalSent -= s;
+        c.totalReceived -= r;
       }
       f.sentLast = s;
       f.receivedLast = r;
@@ -84,8 +89,10 @@ export function closeInterval(
 
   for (const p of e.registry.expire(nowMs)) for (const f of [...p.flows]) forgetFlow(e, f);
 
-  const sentNow = c.totalSent - c.totalSentReported;
-  const recvNow = c.totalReceived - c.totalReceivedReported;
+  // (A flow found to be a NAT copy after its bytes were reported takes them back here: at most
+  // what this interval has.)
+  const sentNow = Math.max(0, c.totalSent - c.totalSentReported);
+  const recvNow = Math.max(0, c.totalReceived - c.totalReceivedReported);
   c.totalSentReported = c.totalSent;
   c.totalReceivedReported = c.totalReceived;
   c.sentHistory.push(sentNow);
@@ -141,6 +148,7 @@ export function closeInterval(
     programs,
     ownership: e.tablesNote ? { ...e.ownership, note: [e.ownership.note, e.tablesNote].filter((n) => n).join('; ') } : e.ownership,
     unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
+    natCopies: c.natCopies.take(),
     pendingBytes,
   };
 }

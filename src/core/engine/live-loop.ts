@@ -93,8 +93,14 @@ export class LiveLoop {
       if (now - this.lastNewFlow <= BURST_MS && this.watcher === null && (!this.synWatched || f.proto !== PROTO_TCP)) this.watch();
       this.lastNewFlow = now;
     }
-    // Unless the connection-opening watcher has already found its socket.
-    if (!this.known(f)) this.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport, f);
+    // Unless the connection-opening watcher has already found its socket. Netlink sees bwtop's own
+    // namespace only: another's sockets are read from its tables.
+    if (f.netns === 0 && !this.known(f)) this.lookup(flowTables(f)[0]!, f.localAddrText, f.lport, f.remoteAddrText, f.rport, f);
+    this.schedulePass();
+  }
+
+  /** A packet with no local end in any known namespace: look for new namespaces soon. */
+  stranger(): void {
     this.schedulePass();
   }
 
@@ -114,13 +120,14 @@ export class LiveLoop {
     this.lookup(p.family === 6 ? 'tcp6' : 'tcp', l, p.sport, r, p.dport);
   }
 
-  /** The flow's own socket (with its inode) is in the tables already. */
+  /** The flow's own socket (with its inode) is in the tables (of its namespace) already. */
   private known(f: Flow): boolean {
-    return (this.engine.resolver.tables.find(flowTables(f), flowKey(f))?.inode ?? 0) !== 0;
+    return (this.engine.resolver.tablesOf(f)?.find(flowTables(f), flowKey(f))?.inode ?? 0) !== 0;
   }
 
   /** A pending flow's socket in each table it may be in (IPv4 also: dual-stack sockets). */
   private async lookupFlow(f: Flow): Promise<void> {
+    if (f.netns !== 0) return;
     flowKey(f);
     let found: SocketEntry | null = null;
     for (const t of flowTables(f)) {
@@ -169,6 +176,7 @@ export class LiveLoop {
     r.refreshTables();
     this.tables.markRead();
     this.o.refreshLocal();
+    this.engine.watchNamespaces(this.t.now());
     // Learn every existing socket's owner in the background, so old connections resolve at once.
     r.owners.startFullScan();
     r.owners.stepFullScan(PIDS_PER_PASS, this.t.now());
@@ -205,7 +213,9 @@ export class LiveLoop {
     this.passRunning = true;
     const r = this.engine.resolver;
     const t0 = this.t.now();
+    this.engine.watchNamespaces(t0);
     r.prescan(t0);
+    r.refreshNamespaceTables();
     if (this.tables.canLookUp) {
       // One exact look-up per pending flow: a dump walks the kernel's whole connection table,
       // which on a busy host costs far more than the few sockets a pass needs.
@@ -234,6 +244,7 @@ export class LiveLoop {
     if (this.stopped) return;
     const now = this.t.now();
     this.o.refreshLocal();
+    this.engine.watchNamespaces(now);
     // With process events every exit is reported; without them, look.
     if (!r.owners.eventsActive) for (const pid of this.engine.registry.checkLiveness(now)) r.owners.pidGone(pid);
     r.step(now, PIDS_PER_PASS);

@@ -5,6 +5,7 @@
 import type { ProcSource } from '../proc/types.js';
 import { parseOtherSocketInodes } from '../proc/procText.js';
 import { ProcessCensus } from './process-census.js';
+import { netnsInode } from './process-entry.js';
 
 /** Service managers hand sockets to the services they start; the service is the owner. */
 const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
@@ -25,11 +26,11 @@ export class OwnerFinder {
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
   /** When the newest pids were last listed (polling mode): a pid first seen later was born after. */
   private lastListingMs = -Infinity;
-  private readonly nsOfFollowed = new Map<number, boolean>();
+  private readonly nsOfFollowed = new Map<number, number>();
   /** Process events are arriving: young processes are known from them, not from listings. */
   eventsActive = false;
 
-  /** Our own network namespace: young processes elsewhere own none of the sockets we see. */
+  /** Our own network namespace: a young process elsewhere proves only flows of its own. */
   private readonly ownNetNs: string | null;
 
   constructor(private readonly proc: ProcSource) {
@@ -96,7 +97,7 @@ export class OwnerFinder {
     }
     // Until the first full scan is done, every process counts as one that was already there.
     if (this.fullScansDone === 0 && !this.eventsActive) this.census.markOld(pid);
-    else if (this.census.isFollowed(pid) && this.sameNetNs(pid)) this.followRead(pid, inodes, nowMs);
+    else if (this.census.isFollowed(pid)) this.followRead(pid, inodes, nowMs);
     return true;
   }
 
@@ -108,7 +109,7 @@ export class OwnerFinder {
       this.scanPid(ppid, nowMs);
     }
     const parentHeld = this.pidInodes.get(ppid) ?? [];
-    const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino));
+    const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino), this.netnsOf(pid));
     if (unclassified.length > 0) this.classify(unclassified);
     if (this.census.needsName(pid)) this.onYoungRead(pid, nowMs);
   }
@@ -199,17 +200,21 @@ export class OwnerFinder {
     return true;
   }
 
-  /** Read once per followed process (young processes are re-read often during bursts). */
-  private sameNetNs(pid: number): boolean {
-    if (this.ownNetNs === null) return true;
-    let same = this.nsOfFollowed.get(pid);
-    if (same === undefined) {
-      const ns = this.proc.readNetNs(pid);
-      same = ns === null || ns === this.ownNetNs;
+  /**
+   * A followed process's network namespace as flows name it (0: bwtop's own or unknown, else the
+   * inode). Read once per followed process (young processes are re-read often during bursts),
+   * again after an exec (`ip netns exec` enters the namespace between fork and exec).
+   */
+  private netnsOf(pid: number): number {
+    if (this.ownNetNs === null) return 0;
+    let ns = this.nsOfFollowed.get(pid);
+    if (ns === undefined || this.census.needsNetns(pid)) {
+      const link = this.proc.readNetNs(pid);
+      ns = link === null || link === this.ownNetNs ? 0 : (netnsInode(link) ?? 0);
       if (this.nsOfFollowed.size > 4096) this.nsOfFollowed.clear();
-      this.nsOfFollowed.set(pid, same);
+      this.nsOfFollowed.set(pid, ns);
     }
-    return same;
+    return ns;
   }
 
   /** The socket inodes pid held at its last read. */

@@ -35,6 +35,10 @@ interface Life {
   held: readonly number[];
   /** Its identity must be (re)read: not read yet, or it exec'd since. */
   unnamed: boolean;
+  /** Its network namespace (0: bwtop's own): it proves flows of that namespace only. */
+  netns: number;
+  /** The namespace must be (re)read: not read yet, or it exec'd since (`ip netns exec`). */
+  nsStale: boolean;
 }
 
 export interface Candidates {
@@ -67,9 +71,28 @@ export class ProcessCensus {
     if (life && life.exitMs === Infinity) {
       if (ppid !== 0) life.ppid = ppid;
       life.unnamed = true; // exec after fork: the same process, born at its fork, a new program
+      life.nsStale = true;
       return;
     }
-    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [], unnamed: true });
+    this.lives.set(pid, {
+      ppid,
+      bornMs: nowMs,
+      exitMs: Infinity,
+      lastSeenMs: nowMs,
+      gained: new Map(),
+      held: [],
+      unnamed: true,
+      netns: 0,
+      nsStale: true,
+    });
+  }
+
+  /** Whether the process's namespace should be read again (first read, or after an exec). Clears the mark. */
+  needsNetns(pid: number): boolean {
+    const life = this.lives.get(pid);
+    if (!life?.nsStale) return false;
+    life.nsStale = false;
+    return true;
   }
 
   exited(pid: number, nowMs: number): void {
@@ -116,9 +139,10 @@ export class ProcessCensus {
    * the same socket (the caller has read the parent since this process began). Returns the
    * inodes it gained that are not classified yet, for the caller to classify.
    */
-  record(pid: number, inodes: readonly number[], nowMs: number, inherited: (inode: number) => boolean): number[] {
+  record(pid: number, inodes: readonly number[], nowMs: number, inherited: (inode: number) => boolean, netns = 0): number[] {
     const life = this.lives.get(pid);
     if (!life) return [];
+    life.netns = netns;
     life.lastSeenMs = nowMs;
     life.held = inodes;
     const unclassified: number[] = [];
@@ -172,11 +196,13 @@ export class ProcessCensus {
    * one tied to another conversation rules its holder out. When the flow's own socket is known,
    * only its holders count. An unexplained socket counts only if it was first seen near the flow's
    * first packet (the flow's socket existed then, and the opening sent bwtop to look at once).
+   * Only processes of the flow's network namespace (`netns`, 0 for bwtop's own) count.
    */
-  candidates(flowStartMs: number, key: string, portKey: string, stillHeld: (pid: number, inode: number) => boolean): Candidates {
+  candidates(flowStartMs: number, key: string, portKey: string, stillHeld: (pid: number, inode: number) => boolean, netns = 0): Candidates {
     const proven = new Set<number>();
     const fitting = new Set<number>();
     for (const [pid, life] of this.lives) {
+      if (life.netns !== netns) continue;
       if (life.bornMs > flowStartMs + SKEW_MS || life.exitMs < flowStartMs - SKEW_MS) continue;
       for (const [ino, g] of life.gained) {
         const tied = this.keyOf.get(ino);
@@ -210,7 +236,11 @@ export class ProcessCensus {
   }
 }
 
-/** The key `tie` and `candidates` compare: the conversation, or for an unconnected socket its port. */
-export function tieKey(exactKey: string, proto: string, remotePort: number, localPort: number): string {
-  return remotePort === 0 ? `${proto} * ${localPort}` : exactKey;
+/**
+ * The key `tie` and `candidates` compare: the conversation, or for an unconnected socket its port;
+ * prefixed by the namespace inode outside bwtop's own (the same text may name sockets of two).
+ */
+export function tieKey(exactKey: string, proto: string, remotePort: number, localPort: number, netns = 0): string {
+  const k = remotePort === 0 ? `${proto} * ${localPort}` : exactKey;
+  return netns === 0 ? k : `${netns}|${k}`;
 }

@@ -7,10 +7,13 @@
 // process that fits runs the same program. Flows keep their bytes while pending; a flow becomes
 // unknown when its socket was missing from MISSES_TO_GIVE_UP table reads made after its first
 // packet with no young process fitting, when the processes that fit differ, or when its socket
-// survived a full fd scan started after its first packet without an owner showing up.
+// survived a full fd scan started after its first packet without an owner showing up. A flow of
+// another network namespace joins that namespace's tables (flow-namespace.ts); one that is a copy
+// address translation made is nobody's (nat-copies.ts).
 import type { ProcSource, SocketEntry } from '../proc/types.js';
-import { FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
-import { flowProtoName, flowTables } from './flow-text.js';
+import { parseConntrack } from '../proc/netns-text.js';
+import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { flowTables } from './flow-text.js';
 import { OwnerFinder } from './owner-finder.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { ProcessRegistry } from './process-registry.js';
@@ -19,11 +22,12 @@ import { vanishedSocketOwner } from './vanished-owner.js';
 import { flowSocket, flowState } from './flow-socket.js';
 import { ALL_TABLES, SocketTables, exactKey, joinAddr, type TableName } from './socket-index.js';
 import { PROTO_TCP } from '../packet.js';
+import { NetnsRegistry } from './netns-registry.js';
+import { NatCopies } from './nat-copies.js';
+import { NEWEST_PIDS, RESCAN_AFTER_MS, listenerOwner, searchLikely } from './likely-owner.js';
+import { foreignTablesToRead, natCopyOf, refreshUsedNamespaces, tieYoungSockets } from './flow-namespace.js';
 
 export const MISSES_TO_GIVE_UP = 2;
-const NEWEST_PIDS = 16;
-/** A process read this recently is not read again by the newest-first search. */
-const RESCAN_AFTER_MS = 2000;
 
 /** Reads socket tables; it may return more tables than asked (the extra rows are ignored). */
 export type TableReader = (names: readonly TableName[]) => Iterable<SocketEntry>;
@@ -39,12 +43,17 @@ export class Resolver {
   private readonly queuedAt = new Map<Flow, { gen: number; scans: number }>();
   resolved = 0;
   givenUp = 0;
+  natCopies = 0;
+  readonly nat: NatCopies; // connection tracking, read on a miss to tell NAT copies
 
   constructor(
     proc: ProcSource,
     readonly registry: ProcessRegistry,
     readTables: TableReader,
+    readonly netns: NetnsRegistry = new NetnsRegistry(proc),
+    isOwnAddress: (address: string) => boolean = () => false, // of bwtop's own namespace (nat-copies.ts)
   ) {
+    this.nat = new NatCopies(proc.readConntrack?.bind(proc), parseConntrack, isOwnAddress);
     this.owners = new OwnerFinder(proc);
     // Read at once: a young process may exit any moment, and may have exec'd since its last read
     // (fork, then exec curl).
@@ -62,7 +71,7 @@ export class Resolver {
     f.misses = 0;
     // A scan under way listed its pids before this flow existed: only the next one counts.
     this.queuedAt.set(f, {
-      gen: this.tables.generation,
+      gen: this.tablesOf(f)?.generation ?? 0,
       scans: this.owners.fullScansDone + (this.owners.scanning ? 1 : 0),
     });
     this.pending.push(f);
@@ -84,9 +93,24 @@ export class Resolver {
     this.tablesRefreshed();
   }
 
-  /** After all four tables were installed (by refreshTables or the caller's async read). */
+  /**
+   * After all four tables were installed (by refreshTables or the caller's async read): also
+   * re-read every other namespace that carried traffic (connection states), then forget owners of
+   * sockets gone from all of them.
+   */
   tablesRefreshed(): void {
-    this.owners.retainInodes((ino) => this.tables.hasInode(ino));
+    const used = refreshUsedNamespaces(this.netns);
+    this.owners.retainInodes((ino) => this.tables.hasInode(ino) || used.some((t) => t.hasInode(ino)));
+  }
+
+  /** The tables of other namespaces that pending flows need and that were not read since they began. */
+  refreshNamespaceTables(): void {
+    for (const t of foreignTablesToRead(this.pending, this.netns, (f) => this.queuedAt.get(f)?.gen ?? 0)) t.refresh();
+  }
+
+  /** The socket tables of the flow's namespace; null when that namespace is gone. */
+  tablesOf(f: Flow): SocketTables | null {
+    return f.netns === 0 ? this.tables : (this.netns.get(f.netns)?.tables ?? null);
   }
 
   /**
@@ -103,8 +127,7 @@ export class Resolver {
 
   /**
    * The socket of a new flow, found by an exact look-up the moment its first packet arrived: its
-   * inode ties the conversation to whichever young process is seen holding it, even after it
-   * closed.
+   * inode ties the conversation to whichever young process is seen holding it, even after it closed.
    */
   learn(e: SocketEntry, nowMs: number): void {
     if (e.inode === 0) return;
@@ -124,37 +147,27 @@ export class Resolver {
     else if (f.status === FLOW_PENDING) f.misses++;
   }
 
-  /** Tie young processes' sockets to the conversations the tables now show them in. */
-  private tieYoungSockets(nowMs: number): void {
-    const census = this.owners.census;
-    for (const ino of [...census.untied()]) {
-      const e = this.tables.byInode(ino);
-      if (!e) continue;
-      const key = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
-      census.tie(ino, tieKey(key, e.proto, e.remotePort, e.localPort), nowMs);
-    }
-  }
-
-  /** The table each pending flow most likely lives in: read these first. */
+  /** The table each pending flow of bwtop's own namespace most likely lives in: read these first. */
   firstTables(): TableName[] {
     const names = new Set<TableName>();
-    for (const f of this.pending) names.add(flowTables(f)[0]!);
+    for (const f of this.pending) if (f.netns === 0) names.add(flowTables(f)[0]!);
     return [...names];
   }
 
-  /** Tables some pending flow may live in that were not read since it was queued. */
+  /** Tables of bwtop's own namespace some pending flow may live in that were not read since it was queued. */
   staleTables(): TableName[] {
     const names = new Set<TableName>();
     for (const f of this.pending) {
       const since = this.queuedAt.get(f)!.gen;
-      for (const n of flowTables(f)) if (this.tables.readGeneration([n]) <= since) names.add(n);
+      if (f.netns === 0) for (const n of flowTables(f)) if (this.tables.readGeneration([n]) <= since) names.add(n);
     }
     return [...names];
   }
 
   /** The flow's connection state (see flow-socket.ts). */
   stateOf(f: Flow): string {
-    return flowState(this.tables, f);
+    const tables = this.tablesOf(f);
+    return tables ? flowState(tables, f) : f.state;
   }
 
   /**
@@ -163,17 +176,28 @@ export class Resolver {
    */
   step(nowMs: number, pidBudget: number): boolean {
     if (this.owners.scanning) this.owners.stepFullScan(pidBudget, nowMs);
-    this.tieYoungSockets(nowMs);
+    tieYoungSockets(this.owners.census, this.tables, this.netns, nowMs);
     const scannedNow = new Set<number>();
     const stillPending: Flow[] = [];
     let needFullScan = false;
     for (const f of this.pending) {
       if (f.status !== FLOW_PENDING) continue;
       const since = this.queuedAt.get(f)!;
-      const entry = flowSocket(this.tables, f);
+      const tables = this.tablesOf(f);
+      if (tables === null) {
+        this.giveUp(f); // its namespace is gone
+        continue;
+      }
+      const entry = flowSocket(tables, f);
+      const copy = natCopyOf(this.nat, this.netns.count, tables, f, entry, nowMs);
+      if (copy !== false) {
+        if (copy) this.giveUp(f, FLOW_NAT);
+        else stillPending.push(f); // connection tracking is read again shortly
+        continue;
+      }
       if (!entry || entry.inode === 0) {
         // A table read after it was queued, or an exact look-up that found nothing, missed it.
-        const tableMiss = this.tables.readGeneration(flowTables(f)) > since.gen;
+        const tableMiss = tables.readGeneration(flowTables(f)) > since.gen;
         const readSince = tableMiss || f.misses > 0;
         // Only for conversations this host opened: an accepted one belongs to its listener.
         const owner = readSince && f.initiated ? vanishedSocketOwner(this, f, scannedNow, nowMs) : undefined;
@@ -185,7 +209,7 @@ export class Resolver {
         }
         if (tableMiss) {
           f.misses++;
-          since.gen = this.tables.generation; // each read counts once
+          since.gen = tables.generation; // each read counts once
         }
         if (f.misses >= MISSES_TO_GIVE_UP) this.giveUp(f);
         else stillPending.push(f);
@@ -195,10 +219,10 @@ export class Resolver {
       f.inode = f.proto === PROTO_TCP && entry.state === 'LISTEN' ? 0 : entry.inode;
       f.state = this.stateOf(f);
       let pid = this.owners.lookup(entry.inode);
-      if (pid === undefined) pid = this.searchLikely(f, entry, scannedNow, nowMs);
+      if (pid === undefined) pid = searchLikely(this.owners, f, tables, entry, scannedNow, nowMs);
       // An accepted socket its server has already closed is held by nobody: the listener's
       // process accepted it.
-      if (pid === undefined) pid = this.listenerOwner(f);
+      if (pid === undefined) pid = listenerOwner(this.owners, f, tables);
       if (pid === undefined && f.initiated) {
         // Its socket is known but its holder already exited (a look-up caught the socket): the
         // young process seen holding that very inode, or the one that fits.
@@ -230,29 +254,6 @@ export class Resolver {
     return this.busy;
   }
 
-  /** The owner of the TCP listener on the flow's local port, if known. */
-  private listenerOwner(f: Flow): number | undefined {
-    if (f.proto !== PROTO_TCP) return undefined;
-    const l = this.tables.findBound(flowTables(f), 'tcp', f.family, f.localAddrText, f.lport);
-    return l && l.entry.state === 'LISTEN' ? this.owners.lookup(l.entry.inode) : undefined;
-  }
-
-  /** Likely owners first: the listener's process, then the newest processes. */
-  private searchLikely(f: Flow, entry: SocketEntry, scanned: Set<number>, nowMs: number): number | undefined {
-    const listener = this.tables.findBound(flowTables(f), flowProtoName(f), f.family, f.localAddrText, f.lport);
-    if (listener && listener.entry.inode !== entry.inode) {
-      const lp = this.owners.lookup(listener.entry.inode);
-      if (lp !== undefined && !scanned.has(lp)) {
-        scanned.add(lp);
-        this.owners.scanPid(lp, nowMs);
-        const pid = this.owners.lookup(entry.inode);
-        if (pid !== undefined) return pid;
-      }
-    }
-    this.owners.scanYoung(NEWEST_PIDS, scanned, nowMs, RESCAN_AFTER_MS, true);
-    return this.owners.lookup(entry.inode);
-  }
-
   private attach(f: Flow, proc: ProcessEntry): void {
     if (f.owner && f.owner !== proc) f.owner.flows.delete(f);
     f.owner = proc;
@@ -263,14 +264,15 @@ export class Resolver {
     this.resolved++;
   }
 
-  private giveUp(f: Flow): void {
-    // A re-used 4-tuple that cannot be resolved no longer belongs to its previous owner.
+  /** Nobody's: unknown (a re-used 4-tuple that cannot be resolved no longer belongs to its previous owner), or a NAT copy. */
+  private giveUp(f: Flow, status = FLOW_UNKNOWN): void {
     f.owner?.flows.delete(f);
     f.owner = null;
-    f.status = FLOW_UNKNOWN;
+    f.status = status;
     f.queued = false;
     this.queuedAt.delete(f);
-    this.givenUp++;
+    if (status === FLOW_NAT) this.natCopies++;
+    else this.givenUp++;
   }
 
   /** Drop a flow that is being forgotten. */

@@ -15,7 +15,7 @@
 // once it has been idle FLOW_IDLE_MS, so it can expire.
 import { PROTO_TCP } from '../packet.js';
 import type { Engine } from './engine.js';
-import { FLOW_PENDING, type Flow } from './flow.js';
+import { FLOW_NAT, FLOW_PENDING, type Flow } from './flow.js';
 import { FLOW_IDLE_MS } from './interval.js';
 import { flowKey, flowTables } from './flow-text.js';
 import type { SocketEntry } from '../proc/types.js';
@@ -95,7 +95,8 @@ export function planTables(
 
 /** A resolved TCP connection whose state may have changed since its socket was last read. */
 function dueForCheck(f: Flow, lastFullMs: number, nowMs: number): boolean {
-  if (f.status === FLOW_PENDING || f.proto !== PROTO_TCP) return false;
+  // Netlink sees bwtop's own namespace only; a NAT copy has no socket to follow.
+  if (f.status === FLOW_PENDING || f.status === FLOW_NAT || f.netns !== 0 || f.proto !== PROTO_TCP) return false;
   if (f.recheck) return true;
   // Closing handshakes end with a plain ACK; a connection on its way out is followed to the end.
   if (f.state !== 'ESTABLISHED' && f.state !== 'CLOSED' && f.sentUnreported + f.receivedUnreported > 0) return true;

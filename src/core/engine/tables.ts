@@ -2,7 +2,10 @@
 import { parseNetTable } from '../proc/netTable.js';
 import { SOCKET_TABLES, type ProcSource, type SocketEntry, type TableName } from '../proc/types.js';
 
-export function readSocketTables(proc: ProcSource, names: readonly TableName[] = SOCKET_TABLES.map((t) => t.name)): SocketEntry[] {
+export function readSocketTables(
+  proc: Pick<ProcSource, 'readNetTable'>,
+  names: readonly TableName[] = SOCKET_TABLES.map((t) => t.name),
+): SocketEntry[] {
   const out: SocketEntry[] = [];
   for (const { name, proto, family } of SOCKET_TABLES) {
     if (!names.includes(name)) continue;

@@ -12,25 +12,28 @@ import type { SocketTables } from './socket-index.js';
 
 export interface VanishedContext {
   readonly owners: OwnerFinder;
-  readonly tables: SocketTables;
   readonly registry: ProcessRegistry;
+  /** The socket tables of the flow's namespace. */
+  tablesOf(f: Flow): SocketTables | null;
 }
 
 /** undefined: nobody fits (yet); null: the evidence does not decide. */
 export function vanishedSocketOwner(c: VanishedContext, f: Flow, scanned: Set<number>, nowMs: number): ProcessEntry | null | undefined {
-  const key = flowKey(f);
-  const { proven, fitting } = c.owners.census.candidates(f.firstSeenMs, key, tieKey('', flowProtoName(f), 0, f.lport), (pid, inode) => {
+  const key = f.netns === 0 ? flowKey(f) : `${f.netns}|${flowKey(f)}`;
+  const portKey = tieKey('', flowProtoName(f), 0, f.lport, f.netns);
+  const held = (pid: number, inode: number): boolean => {
     if (!scanned.has(pid)) {
       scanned.add(pid);
       c.owners.scanPid(pid, nowMs);
     }
     return c.owners.holds(pid, inode);
-  });
+  };
+  const { proven, fitting } = c.owners.census.candidates(f.firstSeenMs, key, portKey, held, f.netns);
   const pids = proven.size > 0 ? proven : fitting;
   // On loopback the other end is local too: the server this flow talks to also accepted (and
   // closed) a socket just then, but it is the peer, not the owner.
   if (f.proto === PROTO_TCP && proven.size === 0) {
-    const peer = c.tables.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
+    const peer = c.tablesOf(f)?.findBound(flowTables(f), 'tcp', f.family, f.remoteAddrText, f.rport);
     if (peer && peer.entry.state === 'LISTEN') for (const p of c.owners.holdersOf(peer.entry.inode)) pids.delete(p);
   }
   if (pids.size === 0) return undefined;

@@ -65,6 +65,16 @@ export interface ProcSource {
    * own; null when unknown (fixture copies carry none).
    */
   readNetNs(pid: number | 'self'): string | null;
+  /**
+   * /proc/PID/net/NAME: another network namespace's tables and addresses (`tcp`, `fib_trie`,
+   * `if_inet6`...), read through a process living in it; optional (fixtures have none).
+   */
+  readPidNet?(pid: number, name: string): string | null;
+  /**
+   * The host's connection tracking table (/proc/net/nf_conntrack), only if the kernel already has
+   * it: null when the file does not exist (reading never loads the module).
+   */
+  readConntrack?(): string | null;
   /** /proc/net/{unix,netlink,packet} text, null when missing. */
   readOtherSockets(name: OtherSocketTable): string | null;
   /**

@@ -1,0 +1,80 @@
+// The join across network namespaces: which tables a pending flow of another namespace needs
+// read, which namespace a socket inode lives in (inodes are unique machine-wide), and whether a
+// flow without a socket of its own is a NAT copy.
+import type { SocketEntry } from '../proc/types.js';
+import type { Flow } from './flow.js';
+import { flowKey, flowTables } from './flow-text.js';
+import type { NatCopies } from './nat-copies.js';
+import type { NetnsRegistry } from './netns-registry.js';
+import { exactKey, joinAddr, type SocketTables } from './socket-index.js';
+import { tieKey, type ProcessCensus } from './process-census.js';
+
+/** Tables of other namespaces that some pending flow began after the last read of. */
+export function foreignTablesToRead(pending: readonly Flow[], netns: NetnsRegistry, queuedGen: (f: Flow) => number): Set<SocketTables> {
+  const out = new Set<SocketTables>();
+  for (const f of pending) {
+    if (f.netns === 0) continue;
+    const t = netns.get(f.netns)?.tables;
+    if (t && t.readGeneration(flowTables(f)) <= queuedGen(f)) out.add(t);
+  }
+  return out;
+}
+
+/** Re-read the tables of every other namespace that carried traffic (connection states); returns them. */
+export function refreshUsedNamespaces(netns: NetnsRegistry): SocketTables[] {
+  const used: SocketTables[] = [];
+  for (const ns of netns.all()) {
+    if (ns.tables.generation === 0) continue;
+    ns.tables.refresh();
+    used.push(ns.tables);
+  }
+  return used;
+}
+
+/** Tie young processes' sockets to the conversations the tables of their namespace show them in. */
+export function tieYoungSockets(census: ProcessCensus, own: SocketTables, netns: NetnsRegistry, nowMs: number): void {
+  for (const ino of [...census.untied()]) {
+    const found = namespaceOfInode(ino, own, netns);
+    if (!found) continue;
+    const e = found.entry;
+    const key = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
+    census.tie(ino, tieKey(key, e.proto, e.remotePort, e.localPort, found.netns), nowMs);
+  }
+}
+
+/** The socket with this inode and its namespace (0: bwtop's own), from the tables read so far. */
+function namespaceOfInode(inode: number, own: SocketTables, netns: NetnsRegistry): { entry: SocketEntry; netns: number } | null {
+  const e = own.byInode(inode);
+  if (e) return { entry: e, netns: 0 };
+  for (const ns of netns.all()) {
+    const f = ns.tables.byInode(inode);
+    if (f) return { entry: f, netns: ns.inode };
+  }
+  return null;
+}
+
+/**
+ * Whether the flow is a copy address translation put on the wire (nat-copies.ts): false, true,
+ * or null to ask again shortly. Asked only of flows without a socket of their own: with no socket
+ * at all, or, where other namespaces exist, joined only through a bound socket or a listener (the
+ * copy of a container's connection addressed to a server in another namespace). Never of loopback
+ * flows: translation does not apply there, and a short-lived loopback connection must not wait.
+ */
+export function natCopyOf(
+  nat: NatCopies,
+  foreignCount: number,
+  tables: SocketTables,
+  f: Flow,
+  entry: SocketEntry | null,
+  nowMs: number,
+): boolean | null {
+  if (!nat.available(nowMs) || onLoopback(f)) return false;
+  const own = tables.find(flowTables(f), flowKey(f));
+  if (own && own.inode !== 0) return false;
+  if (entry && entry.inode !== 0 && foreignCount === 0) return false;
+  return nat.isCopy(flowKey(f), f.firstSeenMs, nowMs);
+}
+
+function onLoopback(f: Flow): boolean {
+  return f.family === 4 ? f.l3 >>> 24 === 127 : f.l0 === 0 && f.l1 === 0 && f.l2 === 0 && f.l3 === 1;
+}
