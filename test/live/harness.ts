@@ -106,9 +106,9 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
 }
 
-/** tcpdump writing `port` traffic on lo to a file; resolves once it is listening. */
-export async function startTcpdump(file: string, filter: string, ns?: Netns): Promise<ChildProcess> {
-  const [cmd, args] = inNs(ns, 'tcpdump', ['-i', 'lo', '-n', '-s', '128', '-B', '65536', '--immediate-mode', '-w', file, filter]);
+/** tcpdump writing `port` traffic on `iface` (lo by default) to a file; resolves once it is listening. */
+export async function startTcpdump(file: string, filter: string, ns?: Netns, iface = 'lo'): Promise<ChildProcess> {
+  const [cmd, args] = inNs(ns, 'tcpdump', ['-i', iface, '-n', '-s', '128', '-B', '65536', '--immediate-mode', '-w', file, filter]);
   const td = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
   await waitFor(td, 'stderr', /listening on/);
   return td;
