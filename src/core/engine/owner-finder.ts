@@ -109,21 +109,25 @@ export class OwnerFinder {
       this.scanPid(ppid, nowMs);
     }
     const parentHeld = this.pidInodes.get(ppid) ?? [];
-    const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino), this.netnsOf(pid));
-    if (unclassified.length > 0) this.classify(unclassified);
+    const netns = this.netnsOf(pid);
+    const unclassified = this.census.record(pid, inodes, nowMs, (ino) => parentHeld.includes(ino), netns);
+    if (unclassified.length > 0) this.classify(unclassified, netns === 0 ? null : pid);
     if (this.census.needsName(pid)) this.onYoungRead(pid, nowMs);
   }
 
   /**
    * Tell unix, netlink and packet sockets apart from inet ones, right after the read that found
    * them (a short-lived tool's netlink socket must be caught while it exists). Only young
-   * processes' new sockets come here, so this is rare.
+   * processes' new sockets come here, so this is rare. A process of another namespace (`pid`) has
+   * them listed in its namespace's tables.
    */
-  private classify(inodes: number[]): void {
+  private classify(inodes: number[], pid: number | null): void {
     const other = new Set<number>();
     for (const t of ['unix', 'netlink', 'packet'] as const) {
       const text = this.proc.readOtherSockets(t);
       if (text !== null) parseOtherSocketInodes(text, other);
+      const theirs = pid === null ? null : (this.proc.readPidNet?.(pid, t) ?? null);
+      if (theirs !== null) parseOtherSocketInodes(theirs, other);
     }
     this.census.classifyNonInet(inodes.filter((i) => other.has(i)));
   }

@@ -21,6 +21,8 @@ const MAX_GAINED = 64;
 interface Gained {
   firstMs: number;
   lastMs: number;
+  /** The process's namespace when first seen holding it (`ip netns exec` moves between fork and exec). */
+  netns: number;
 }
 
 interface Life {
@@ -153,7 +155,7 @@ export class ProcessCensus {
         continue;
       }
       if (this.nonInet.has(ino) || life.gained.size >= MAX_GAINED || inherited(ino)) continue;
-      life.gained.set(ino, { firstMs: nowMs, lastMs: nowMs });
+      life.gained.set(ino, { firstMs: nowMs, lastMs: nowMs, netns });
       if (!this.keyOf.has(ino)) unclassified.push(ino);
     }
     return unclassified;
@@ -210,7 +212,7 @@ export class ProcessCensus {
           proven.add(pid);
           break;
         }
-        if (tied || g.lastMs < flowStartMs - SKEW_MS || g.firstMs > flowStartMs + FIRST_SIGHT_MS) continue;
+        if (tied || g.netns !== netns || g.lastMs < flowStartMs - SKEW_MS || g.firstMs > flowStartMs + FIRST_SIGHT_MS) continue;
         if (life.exitMs !== Infinity || !stillHeld(pid, ino)) fitting.add(pid);
       }
     }
