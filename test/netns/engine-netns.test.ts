@@ -171,3 +171,13 @@ test('a young process proves only flows of its own namespace', () => {
   assert.deepEqual(fits(0), [], 'bwtop’s own namespace');
   assert.deepEqual(fits(300), []);
 });
+
+test('a socket seen before the process entered the namespace proves nothing there (ip netns exec: fork, setns, exec)', () => {
+  const c = new ProcessCensus();
+  c.born(60, 1, T);
+  c.record(60, [9100], T + 1, () => false, 0); // ip's netlink socket, opened in bwtop's namespace
+  c.born(60, 0, T + 2); // exec: now in namespace 200
+  c.record(60, [], T + 3, () => false, 200);
+  c.exited(60, T + 5);
+  assert.deepEqual([...c.candidates(T, 'k', 'p', () => false, 200).fitting], []);
+});

@@ -60,6 +60,16 @@ test('NAT copies: both wrong-sided flows of a MASQUERADEd entry, none of an untr
   assert.equal(hostOwn.size, 0);
 });
 
+test('NAT copies: a published port (DNAT to a container): the copy addressed to the host before translation', () => {
+  const line =
+    'ipv4     2 tcp      6 431999 ESTABLISHED src=198.51.100.7 dst=10.62.0.1 sport=50000 dport=8080 ' +
+    'src=10.61.0.2 dst=198.51.100.7 sport=80 dport=50000 [ASSURED] mark=0 zone=0 use=2';
+  const keys = natCopyKeys(parseConntrack(line), (a) => a === '10.62.0.1');
+  assert.ok(keys.has('tcp 10.62.0.1 8080 198.51.100.7 50000'), [...keys].join(', '));
+  // The container's own flow (10.61.0.2:80 with the client) is not a copy.
+  assert.ok(!keys.has('tcp 10.61.0.2 80 198.51.100.7 50000'));
+});
+
 test('NAT copies: the table is read on a miss, after the flow began, at most every 100 ms; missing means none', () => {
   let reads = 0;
   const nat = new NatCopies(
