@@ -41,6 +41,8 @@ export function vanishedSocketOwner(c: VanishedContext, f: Flow, scanned: Set<nu
   for (const pid of pids) {
     const e = c.registry.lastOf(pid);
     if (!e) return null; // never named: its bytes cannot go to a row
+    // Named before an exec it has made since (`ip netns exec` becomes curl): read it again while it runs.
+    if (!e.exitedAtMs) c.registry.refresh(e);
     members.push(e);
   }
   if (members.length === 1) return members[0]!;
