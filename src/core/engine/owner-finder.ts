@@ -26,7 +26,6 @@ export class OwnerFinder {
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
   /** When the newest pids were last listed (polling mode): a pid first seen later was born after. */
   private lastListingMs = -Infinity;
-  private readonly nsOfFollowed = new Map<number, number>();
   /** Process events are arriving: young processes are known from them, not from listings. */
   eventsActive = false;
 
@@ -206,19 +205,13 @@ export class OwnerFinder {
 
   /**
    * A followed process's network namespace as flows name it (0: bwtop's own or unknown, else the
-   * inode). Read once per followed process (young processes are re-read often during bursts),
-   * again after an exec (`ip netns exec` enters the namespace between fork and exec).
+   * inode), read at every read of its sockets: `ip netns exec` changes it between fork and exec,
+   * and a socket is told apart (and proves flows) in the namespace the process is in when seen.
    */
   private netnsOf(pid: number): number {
     if (this.ownNetNs === null) return 0;
-    let ns = this.nsOfFollowed.get(pid);
-    if (ns === undefined || this.census.needsNetns(pid)) {
-      const link = this.proc.readNetNs(pid);
-      ns = link === null || link === this.ownNetNs ? 0 : (netnsInode(link) ?? 0);
-      if (this.nsOfFollowed.size > 4096) this.nsOfFollowed.clear();
-      this.nsOfFollowed.set(pid, ns);
-    }
-    return ns;
+    const link = this.proc.readNetNs(pid);
+    return link === null || link === this.ownNetNs ? 0 : (netnsInode(link) ?? 0);
   }
 
   /** The socket inodes pid held at its last read. */
@@ -238,7 +231,6 @@ export class OwnerFinder {
 
   forgetPid(pid: number): void {
     this.scannedAt.delete(pid);
-    if (!this.census.isFollowed(pid)) this.nsOfFollowed.delete(pid);
     this.ranks.delete(pid);
     const old = this.pidInodes.get(pid);
     if (!old) return;

@@ -39,8 +39,6 @@ interface Life {
   unnamed: boolean;
   /** Its network namespace (0: bwtop's own): it proves flows of that namespace only. */
   netns: number;
-  /** The namespace must be (re)read: not read yet, or it exec'd since (`ip netns exec`). */
-  nsStale: boolean;
 }
 
 export interface Candidates {
@@ -73,28 +71,9 @@ export class ProcessCensus {
     if (life && life.exitMs === Infinity) {
       if (ppid !== 0) life.ppid = ppid;
       life.unnamed = true; // exec after fork: the same process, born at its fork, a new program
-      life.nsStale = true;
       return;
     }
-    this.lives.set(pid, {
-      ppid,
-      bornMs: nowMs,
-      exitMs: Infinity,
-      lastSeenMs: nowMs,
-      gained: new Map(),
-      held: [],
-      unnamed: true,
-      netns: 0,
-      nsStale: true,
-    });
-  }
-
-  /** Whether the process's namespace should be read again (first read, or after an exec). Clears the mark. */
-  needsNetns(pid: number): boolean {
-    const life = this.lives.get(pid);
-    if (!life?.nsStale) return false;
-    life.nsStale = false;
-    return true;
+    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [], unnamed: true, netns: 0 });
   }
 
   exited(pid: number, nowMs: number): void {
