@@ -217,6 +217,10 @@ export class ProcFs implements ProcSource {
         try {
           target = readlinkSync(prefix + fd);
         } catch (err) {
+          // A process whose links are refused (not dumpable, another user's) refuses them all:
+          // one exception instead of one per descriptor.
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EACCES' || code === 'EPERM') break;
           if (isExpected(err)) continue; // closed since the readdir
           throw err;
         }

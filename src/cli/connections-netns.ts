@@ -22,7 +22,7 @@ export interface NamespaceListing {
 }
 
 /**
- * `pids` are every process seen; `foreign` false (--netns self, or not root) skips the
+ * `pids` are the processes to ask for their namespace; `foreign` false (--netns self, or not root) skips the
  * discovery: only bwtop's own namespace is listed.
  */
 export function namespaceListing(root: string, pids: readonly number[], foreign: boolean): NamespaceListing {

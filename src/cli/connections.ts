@@ -8,9 +8,8 @@ import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners } from '../core/connections/owners.js';
 import { selectedTables, stateMask } from '../core/connections/select.js';
-import { localeIsUtf8 } from '../core/view/locale.js';
 import type { TableName } from '../core/engine/socket-index.js';
-import type { SocketEntry } from '../core/proc/types.js';
+import type { ProcessInfo, SocketEntry } from '../core/proc/types.js';
 import { forEachNetRow } from '../core/proc/netTable.js';
 import { CONNECTIONS_HELP, parseConnectionsArgs } from './connections-args.js';
 import { namespaceListing } from './connections-netns.js';
@@ -40,6 +39,14 @@ export type SocketDumper = (table: TableName, states: number, visit: (row: Socke
 async function openDumper(): Promise<{ dump: SocketDumper; close(): void }> {
   const sd = (await import('../adapters/netlink.js')).openSockDiag();
   return { dump: (table, states, visit) => sd.forEach([table], visit, states), close: () => sd.close() };
+}
+
+async function tableListing(lookup: (pid: number) => ProcessInfo | null, containerOf: (pid: number) => string | null) {
+  const [{ TableListing }, { localeIsUtf8 }] = await Promise.all([
+    import('../core/connections/table.js'),
+    import('../core/view/locale.js'),
+  ]);
+  return new TableListing(lookup, localeIsUtf8(process.env), containerOf);
 }
 
 /**
@@ -73,13 +80,14 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   const scan = scanOwners(src, pids);
   const lookup = processLookup(src);
   // Other namespaces' tables are readable through their processes, which only root may look into.
-  const spaces = namespaceListing(root, pids, o.netns === 'all' && io.isRoot);
+  // Only processes holding sockets are asked for their namespace (one readlink each; kernel
+  // threads hold none): a namespace where no process holds a socket has only ownerless rows
+  // (TIME_WAIT), which are not worth a readlink of every process.
+  const spaces = namespaceListing(root, scan.withSockets, o.netns === 'all' && io.isRoot);
   // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
   // one-shot command's cost, and monitoring agents ask for --json. Without a UTF-8 locale non-ASCII
   // names print as '?'.
-  const sink = o.json
-    ? new JsonListing(lookup, spaces.containerOf)
-    : new (await import('../core/connections/table.js')).TableListing(lookup, localeIsUtf8(process.env), spaces.containerOf);
+  const sink = o.json ? new JsonListing(lookup, spaces.containerOf) : await tableListing(lookup, spaces.containerOf);
   sink.namespace({ inode: spaces.own, container: null, foreign: false });
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;

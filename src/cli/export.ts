@@ -4,7 +4,7 @@
 // anything is announced), and only then "serving" is printed.
 import { readFileSync } from 'node:fs';
 import { startHttpServer, type Reply, type Route } from '../adapters/http-server.js';
-import { connectionsPage } from '../core/export/connections-page.js';
+import { ConnectionsPages } from '../core/export/connections-page.js';
 import type { SocketView } from '../core/export/socket-view.js';
 import { run, type Sink } from './app.js';
 import { EXPORT_HELP } from './args.js';
@@ -32,6 +32,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const deps = realDeps(o.procRoot);
   const metrics = new ExportMetrics(version(), o.perPid);
   let view: SocketView | null = null;
+  let pages: ConnectionsPages | null = null;
   let tablesReadMs = 0;
   const tablesRead = (): number => view?.fullReadMs?.() || Date.now();
 
@@ -39,7 +40,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   routes.set('/metrics', async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.page() }));
   if (o.connections) {
     routes.set('/connections', (query): Reply => {
-      if (view === null) {
+      if (pages === null) {
         const text = 'text/plain; charset=utf-8';
         if (o.replay !== null)
           return { status: 404, headers: { 'content-type': text }, body: 'a replayed capture has no live socket tables\n' };
@@ -50,7 +51,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
         };
       }
       const t0 = performance.now();
-      const a = connectionsPage(view, query);
+      const a = pages.answer(query);
       const buildMs = performance.now() - t0;
       if (a.status === 400) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: a.error + '\n' };
       return {
@@ -60,7 +61,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
           'cache-control': 'no-store',
           'last-modified': new Date(tablesReadMs).toUTCString(),
           [TABLES_AGE_HEADER]: String(Math.max(0, Date.now() - tablesReadMs)),
-          'server-timing': `build;dur=${buildMs.toFixed(1)}`,
+          'server-timing': `${pages.kept ? 'kept' : 'build'};dur=${buildMs.toFixed(1)}`,
         },
         body: a.body,
       };
@@ -87,6 +88,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     close() {}, // the server closes below, after run() returns
     attachTables(v) {
       view = v;
+      pages = new ConnectionsPages(v);
       tablesReadMs = tablesRead();
       announce();
     },

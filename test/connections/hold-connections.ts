@@ -1,6 +1,9 @@
 // A process that holds many loopback TCP connections (both ends) and their listener, for the
 // connections benchmark and the live test at scale; and the sockets `ss -tanp` shows for a pid.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // The helper: one listener on 127.0.0.1, N clients connected to it, all held open. It connects
 // in batches so the accept queue (capped by net.core.somaxconn) never overflows. With `talk`,
@@ -41,16 +44,17 @@ export interface Holder {
  * each connection then carries one byte a second.
  */
 export async function holdConnections(connections: number, talk = false): Promise<Holder> {
+  // From a file, so its command line (listed with every socket) is as short as a real program's.
+  const dir = mkdtempSync(join(tmpdir(), 'bwtop-holder-'));
+  const script = join(dir, 'holder.cjs');
+  writeFileSync(script, helperSource(connections, talk));
   // 2N + 1 descriptors plus a few: raise the soft limit in a shell wrapper, then exec node.
-  const child = spawn(
-    'sh',
-    ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" -e "$1"`, process.execPath, helperSource(connections, talk)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn('sh', ['-c', `ulimit -n ${2 * connections + 100} && exec "$0" "$1"`, process.execPath, script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const stop = () => {
     child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {

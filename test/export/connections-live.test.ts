@@ -1,12 +1,14 @@
 // /connections from the exporter's live tables: a process that opens 5,000 loopback connections
 // (10,001 sockets with the listener) after the exporter started, in a namespace of the test's
-// own; every TCP socket `ss -tanp` shows for it is listed with its pid. (Its speed is measured by
-// `npm run bench`, test/bench/export-connections.bench.ts, not asserted here.)
+// own; every TCP socket `ss -tanp` shows for it is listed with its pid and the namespace's inode;
+// once it is killed, every TIME-WAIT socket `ss -tan` shows is listed by ?state=time-wait. (Its
+// speed is measured by `npm run bench`, test/bench/export-connections.bench.ts, not asserted here.)
+import { readlinkSync } from 'node:fs';
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SKIP, createNetns, killAll, sleep } from '../live/harness.js';
 import { get, startExporter, stop } from './exporter-process.js';
-import { holdConnections, rowsOf, ssTcpOf } from './socket-holder.js';
+import { holdConnections, rowsOf, ssTcpOf, ssTimeWait, type ConnectionRow } from './socket-holder.js';
 
 afterEach(killAll);
 
@@ -32,5 +34,22 @@ test('/connections lists every socket ss shows for a process holding 5,000 conne
   assert.deepEqual(listed, expected);
   const listening = rowsOf(get('http://127.0.0.1:9816/connections?listening', ns).body, holder.pid);
   assert.deepEqual(listening, [`127.0.0.1:${holder.port} 0.0.0.0:0`]);
+
+  // Every row names the namespace it lives in (the exporter's own: no container name).
+  const netns = Number(/\d+/.exec(readlinkSync(`/proc/${holder.pid}/ns/net`))![0]);
+  const rows = JSON.parse(get('http://127.0.0.1:9816/connections?all', ns).body) as Array<ConnectionRow & Record<string, unknown>>;
+  assert.deepEqual(new Set(rows.map((r) => `${r.netns} ${r.container}`)), new Set([`${netns} null`]));
+
+  // Killed, the holder leaves one TIME-WAIT socket per connection (the end that closed first).
+  holder.child.kill('SIGKILL');
+  let waiting: string[] = [];
+  for (const until = Date.now() + 10_000; Date.now() < until && waiting.length < CONNECTIONS; await sleep(200)) waiting = ssTimeWait(ns);
+  assert.equal(waiting.length, CONNECTIONS, 'ss shows a TIME-WAIT socket per connection');
+  let timeWait: ConnectionRow[] = [];
+  for (const until = Date.now() + 20_000; Date.now() < until && timeWait.length < CONNECTIONS; await sleep(500)) {
+    timeWait = JSON.parse(get('http://127.0.0.1:9816/connections?state=time-wait', ns).body) as ConnectionRow[];
+  }
+  assert.deepEqual(timeWait.map((r) => `${r.local} ${r.remote}`).sort(), waiting.sort());
+  assert.ok(timeWait.every((r) => r.state === 'TIME_WAIT' && r.processes.length === 0));
   assert.equal(await stop(e), 0);
 });

@@ -2,7 +2,7 @@
 // and their details, and one sentence for a parameter it does not understand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectionsPage } from '../../src/core/export/connections-page.js';
+import { ConnectionsPages, connectionsPage } from '../../src/core/export/connections-page.js';
 import type { SocketView } from '../../src/core/export/socket-view.js';
 import type { ProcessInfo, SocketEntry } from '../../src/core/proc/types.js';
 
@@ -23,6 +23,7 @@ const ROWS = [
   row('tcp', 4, '10.0.0.5', 40000, '93.184.216.34', 443, 'SYN_SENT', 13),
   row('tcp', 6, '::', 80, '::', 0, 'LISTEN', 14),
   row('udp', 4, '0.0.0.0', 53, '0.0.0.0', 0, 'UNCONN', 15),
+  row('tcp', 4, '10.0.0.5', 41000, '93.184.216.34', 443, 'TIME_WAIT', 0),
 ];
 const HOLDERS: Record<number, number[]> = { 11: [700], 12: [701], 13: [], 14: [800], 15: [900] };
 const PROCS: Record<number, ProcessInfo> = {
@@ -30,9 +31,26 @@ const PROCS: Record<number, ProcessInfo> = {
   701: { pid: 701, startTime: 2, name: 'sshd', cmdline: 'sshd: admin [priv]', uid: 0, user: 'root', ppid: 1, exe: '' },
   800: { pid: 800, startTime: 3, name: 'nginx', cmdline: 'nginx: master process', uid: 0, user: 'root', ppid: 1, exe: '' },
 };
-const view: SocketView = { entries: () => ROWS, holders: (i) => HOLDERS[i] ?? [], process: (pid) => PROCS[pid] ?? null };
+const CONTAINERS: Record<number, string> = { 800: 'web' };
+const view: SocketView = {
+  entries: () => ROWS,
+  holders: (i) => HOLDERS[i] ?? [],
+  process: (pid) => PROCS[pid] ?? null,
+  namespace: () => ({ inode: 4026531840, container: null, foreign: false }),
+  containerOf: (pid) => CONTAINERS[pid] ?? null,
+  version: () => '1',
+};
 
-function ask(query: string): Array<{ local: string; state: string; processes: { pid: number; name: string }[] }> {
+interface Row {
+  local: string;
+  state: string;
+  inode: number;
+  netns: number | null;
+  container: string | null;
+  processes: { pid: number; name: string }[];
+}
+
+function ask(query: string): Row[] {
   const a = connectionsPage(view, new URLSearchParams(query));
   assert.equal(a.status, 200, a.status === 400 ? a.error : '');
   return JSON.parse(Buffer.concat(a.status === 200 ? a.body : []).toString());
@@ -44,7 +62,13 @@ test('the default, and each filter, select the rows the command would', () => {
   assert.deepEqual(locals(''), ['0.0.0.0:22 LISTEN', '10.0.0.5:22 ESTABLISHED', '[::]:80 LISTEN', '0.0.0.0:53 UNCONN']);
   assert.deepEqual(locals('listening'), ['0.0.0.0:22 LISTEN', '[::]:80 LISTEN', '0.0.0.0:53 UNCONN']);
   assert.deepEqual(locals('listening=1&proto=tcp'), ['0.0.0.0:22 LISTEN', '[::]:80 LISTEN']);
-  assert.deepEqual(locals('all&4&proto=tcp'), ['0.0.0.0:22 LISTEN', '10.0.0.5:22 ESTABLISHED', '10.0.0.5:40000 SYN_SENT']);
+  assert.deepEqual(locals('all&4&proto=tcp'), [
+    '0.0.0.0:22 LISTEN',
+    '10.0.0.5:22 ESTABLISHED',
+    '10.0.0.5:40000 SYN_SENT',
+    '10.0.0.5:41000 TIME_WAIT',
+  ]);
+  assert.deepEqual(locals('state=time-wait'), ['10.0.0.5:41000 TIME_WAIT']);
   assert.deepEqual(locals('state=syn-sent'), ['10.0.0.5:40000 SYN_SENT']);
   assert.deepEqual(locals('state=LISTEN&state=UNCONN&6'), ['[::]:80 LISTEN']);
   assert.deepEqual(locals('pid=701,800'), ['10.0.0.5:22 ESTABLISHED', '[::]:80 LISTEN']);
@@ -68,4 +92,44 @@ test('a parameter it does not understand is a 400 with one sentence', () => {
   no('state=BOGUS', 'unknown socket state "BOGUS" in state; use names like LISTEN, ESTABLISHED, TIME_WAIT or UNCONN');
   no('proto=sctp', 'unknown protocol "sctp" in proto; use tcp, udp or tcp,udp');
   no('all&listening', 'all and listening both choose states; use only one of them');
+});
+
+test('rows carry their namespace, and the container of their first holder in one', () => {
+  const rows = ask('all');
+  assert.deepEqual(
+    rows.map((r) => `${r.local} ${r.netns} ${r.container}`),
+    [
+      '0.0.0.0:22 4026531840 null',
+      '10.0.0.5:22 4026531840 null',
+      '10.0.0.5:40000 4026531840 null',
+      '[::]:80 4026531840 web',
+      '0.0.0.0:53 4026531840 null',
+      '10.0.0.5:41000 4026531840 null',
+    ],
+  );
+  const tw = rows.find((r) => r.state === 'TIME_WAIT')!;
+  assert.deepEqual([tw.inode, tw.processes], [0, []], 'a TIME_WAIT socket has no inode and no holder');
+});
+
+test('an answer is kept until the view changes, per query', () => {
+  let version = 1;
+  let built = 0;
+  const counting: SocketView = {
+    ...view,
+    entries: () => {
+      built++;
+      return ROWS;
+    },
+    version: () => String(version),
+  };
+  const pages = new ConnectionsPages(counting);
+  const first = pages.answer(new URLSearchParams('all'));
+  assert.equal(pages.answer(new URLSearchParams('all')), first);
+  pages.answer(new URLSearchParams('listening'));
+  assert.equal(built, 2, 'one build per query');
+  version = 2;
+  const again = pages.answer(new URLSearchParams('all'));
+  assert.notEqual(again, first);
+  assert.equal(built, 3, 'a new version builds again');
+  assert.deepEqual(again, first, 'with the same rows, the same answer');
 });

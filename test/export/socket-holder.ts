@@ -55,6 +55,19 @@ export function ssTcpOf(pid: number, ns?: Netns): string[] {
     });
 }
 
+/** "local remote" of every TCP socket `ss -tan` shows in TIME-WAIT (inside `ns`). */
+export function ssTimeWait(ns?: Netns): string[] {
+  const [cmd, args] = inNs(ns, 'ss', ['-tan']);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('TIME-WAIT'))
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return `${ssEndpoint(f[3]!)} ${ssEndpoint(f[4]!)}`;
+    });
+}
+
 export type ConnectionRow = { proto: string; local: string; remote: string; state: string; processes: { pid: number; name: string }[] };
 
 /** "local remote" of every row of a /connections answer whose holders include `pid`. */

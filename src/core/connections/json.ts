@@ -43,11 +43,6 @@ class ByteWriter {
     this.used += writeLatin1(buf, t, this.used);
   }
 
-  byte(b: number): void {
-    const buf = this.room(1);
-    buf[this.used++] = b;
-  }
-
   /** Bytes [start, end) of `src`. */
   bytes(src: Uint8Array, start = 0, end = src.length): void {
     const buf = this.room(end - start);
@@ -83,22 +78,25 @@ export function jsonSocketHead(row: SocketEntry): string {
   );
 }
 
-const COMMA = 0x2c;
-
 /** The end of a socket's object: closes its processes, then its namespace and container. */
-function rowEnd(netns: number | null, container: string | null): Buffer {
-  return Buffer.from('],"netns":' + netns + ',"container":' + (container === null ? 'null' : jsonString(container)) + '}', 'latin1');
+function rowEnd(netns: number | null, container: string | null): string {
+  return '],"netns":' + netns + ',"container":' + (container === null ? 'null' : jsonString(container)) + '}';
 }
 
 export class JsonListing implements ListingSink {
   private readonly out = new ByteWriter();
   private count = 0;
-  /** pid -> its JSON object bytes, or null when the process is gone. */
-  private readonly fragments = new Map<number, Buffer | null>();
+  /** pid -> its JSON object text, or null when the process is gone. */
+  private readonly fragments = new Map<number, string | null>();
 
   private ns: SocketNamespace = { inode: null, container: null, foreign: false };
   /** Row endings of the current namespace by container ('' for null): one per name, not per row. */
-  private ends = new Map<string, Buffer>();
+  private ends = new Map<string, string>();
+  /**
+   * Everything after a row's `"processes":[` for a single holder (most sockets), by pid, in the
+   * current namespace: a process holding thousands of sockets costs one lookup per row.
+   */
+  private tails = new Map<number, Buffer>();
 
   constructor(
     private readonly lookup: (pid: number) => ProcessInfo | null,
@@ -108,9 +106,10 @@ export class JsonListing implements ListingSink {
   namespace(ns: SocketNamespace): void {
     this.ns = ns;
     this.ends = new Map();
+    this.tails = new Map();
   }
 
-  private rowEnd(holders: readonly number[]): Buffer {
+  private rowEnd(holders: readonly number[]): string {
     const c = socketContainer(holders, this.containerOf, this.ns);
     let end = this.ends.get(c ?? '');
     if (end === undefined) {
@@ -120,52 +119,53 @@ export class JsonListing implements ListingSink {
     return end;
   }
 
-  private fragment(pid: number): Buffer | null {
+  private fragment(pid: number): string | null {
     let f = this.fragments.get(pid);
     if (f === undefined) {
       const p = this.lookup(pid);
       f =
         p === null
           ? null
-          : Buffer.from(
-              '{"pid":' +
-                p.pid +
-                ',"name":' +
-                jsonString(p.name) +
-                ',"user":' +
-                jsonString(p.user) +
-                ',"uid":' +
-                p.uid +
-                ',"cmdline":' +
-                jsonString(p.cmdline) +
-                '}',
-              'latin1',
-            );
+          : '{"pid":' +
+            p.pid +
+            ',"name":' +
+            jsonString(p.name) +
+            ',"user":' +
+            jsonString(p.user) +
+            ',"uid":' +
+            p.uid +
+            ',"cmdline":' +
+            jsonString(p.cmdline) +
+            '}';
       this.fragments.set(pid, f);
     }
     return f;
   }
 
-  private begin(): void {
-    this.out.text(this.count++ === 0 ? '[\n' : ',\n');
-  }
-
-  private end(holders: readonly number[]): void {
-    let first = true;
+  /** The processes of a row, then the rest of its object. */
+  private tail(holders: readonly number[]): string {
+    let text = '';
     for (const pid of holders) {
       const f = this.fragment(pid);
       if (f === null) continue;
-      if (!first) this.out.byte(COMMA);
-      this.out.bytes(f);
-      first = false;
+      text += text === '' ? f : ',' + f;
     }
-    this.out.bytes(this.rowEnd(holders));
+    return text + this.rowEnd(holders);
   }
 
   add(row: SocketEntry, holders: readonly number[]): void {
-    this.begin();
-    this.out.text(jsonSocketHead(row));
-    this.end(holders);
+    this.out.text((this.count++ === 0 ? '[\n' : ',\n') + jsonSocketHead(row));
+    if (holders.length !== 1) {
+      this.out.text(this.tail(holders));
+      return;
+    }
+    const pid = holders[0]!;
+    let t = this.tails.get(pid);
+    if (t === undefined) {
+      t = Buffer.from(this.tail(holders), 'latin1');
+      this.tails.set(pid, t);
+    }
+    this.out.bytes(t);
   }
 
   /** The whole document, in order. */

@@ -115,6 +115,8 @@ export class SocketTables {
   private readonly indexes = new Map<TableName, SocketIndex>();
   /** Generation at which each table was last read. */
   private readonly readAt = new Map<TableName, number>();
+  /** Each table's rows as last read, in the kernel's order, ownerless ones (TIME_WAIT) included. */
+  private readonly rowsRead = new Map<TableName, readonly SocketEntry[]>();
   generation = 0;
   /** When every row was last read (the live schedule's clock; 0: not told). */
   fullReadMs = 0;
@@ -161,6 +163,7 @@ export class SocketTables {
     for (const [n, entries] of groups) {
       this.indexes.set(n, new SocketIndex(entries));
       this.readAt.set(n, this.generation);
+      this.rowsRead.set(n, entries);
     }
   }
 
@@ -215,6 +218,11 @@ export class SocketTables {
   hasInode(inode: number): boolean {
     for (const i of this.indexes.values()) if (i.byInode.has(inode)) return true;
     return false;
+  }
+
+  /** Every row of the last read of `table` (a socket learned since is not among them until the next). */
+  rowsOf(table: TableName): readonly SocketEntry[] {
+    return this.rowsRead.get(table) ?? [];
   }
 
   *entries(): IterableIterator<SocketEntry> {

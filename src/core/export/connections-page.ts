@@ -49,7 +49,11 @@ export function connectionsPage(view: SocketView, query: URLSearchParams): Conne
     return { status: 400, error: parsed.error.replace(/--(\w+)/g, '$1') };
   }
   const { filter, pids } = parsed.options;
-  const listing = new JsonListing((pid) => view.process(pid));
+  const listing = new JsonListing(
+    (pid) => view.process(pid),
+    (pid) => view.containerOf(pid),
+  );
+  listing.namespace(view.namespace());
   for (const e of view.entries()) {
     if (!filter.protos.has(e.proto) || !filter.families.has(e.family) || !stateSelected(filter.states, e.proto, e.state)) continue;
     const holders = view.holders(e.inode);
@@ -57,4 +61,37 @@ export function connectionsPage(view: SocketView, query: URLSearchParams): Conne
     listing.add(e, holders);
   }
   return { status: 200, body: listing.finish() };
+}
+
+/** Answers kept for the current version of the view: a query repeated before it changes costs nothing. */
+const KEPT_ANSWERS = 16;
+
+/**
+ * connectionsPage with the answers of the view's current version kept (by query text): monitoring
+ * agents poll the same queries, and the tables change only once per refresh.
+ */
+export class ConnectionsPages {
+  private version = '';
+  private readonly answers = new Map<string, ConnectionsAnswer>();
+  /** Whether the last answer was a kept one (for the server-timing header). */
+  kept = false;
+
+  constructor(private readonly view: SocketView) {}
+
+  answer(query: URLSearchParams): ConnectionsAnswer {
+    const version = this.view.version();
+    if (version !== this.version) {
+      this.version = version;
+      this.answers.clear();
+    }
+    const key = query.toString();
+    let a = this.answers.get(key);
+    this.kept = a !== undefined;
+    if (a === undefined) {
+      a = connectionsPage(this.view, query);
+      if (this.answers.size >= KEPT_ANSWERS) this.answers.clear();
+      this.answers.set(key, a);
+    }
+    return a;
+  }
 }
