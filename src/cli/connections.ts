@@ -2,6 +2,7 @@
 // people and for monitoring agents (Zabbix, cron). Speed matters here (agents run it often on
 // busy hosts), so it reads each socket table once, scans every /proc/PID/fd once, and reads
 // process details only for processes that hold a listed socket.
+import { writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openProcRoot, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
 import { JsonListing } from '../core/connections/json.js';
@@ -23,10 +24,30 @@ function ignoreEpipe(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE') throw err;
 }
 
-async function write(out: NodeJS.WritableStream, content: string | Uint8Array[]): Promise<void> {
+async function write(io: CliIo, content: string | Uint8Array[]): Promise<void> {
+  const parts = typeof content === 'string' ? [Buffer.from(content)] : content;
+  let rest: Uint8Array[] = parts;
+  // Straight to the descriptor while it takes the output whole (a blocking pipe, a file, a
+  // terminal); what a full non-blocking one refuses goes the stream's way.
+  if (io.stdoutFd !== undefined) {
+    let i = 0;
+    let at = 0;
+    try {
+      for (; i < parts.length; i++, at = 0) {
+        const part = parts[i]!;
+        while (at < part.length) at += writeSync(io.stdoutFd, part, at);
+      }
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw err;
+      rest = [parts[i]!.subarray(at), ...parts.slice(i + 1)];
+    }
+  }
+  const out = io.stdout;
   if (!out.listeners('error').includes(ignoreEpipe)) out.on('error', ignoreEpipe);
-  const parts = typeof content === 'string' ? [content] : content;
-  for (const part of parts) await new Promise<void>((resolve) => out.write(part, () => resolve()));
+  for (const part of rest) await new Promise<void>((resolve) => out.write(part, () => resolve()));
 }
 
 /**
@@ -36,17 +57,25 @@ async function write(out: NodeJS.WritableStream, content: string | Uint8Array[])
 export type SocketDumper = (table: TableName, states: number, visit: (row: SocketEntry) => void) => Promise<void>;
 
 /** The real dumper over one sock_diag socket, and how to close it. */
-async function openDumper(): Promise<{ dump: SocketDumper; close(): void }> {
-  const sd = (await import('../adapters/netlink.js')).openSockDiag();
+async function openDumper(netlink: Promise<typeof import('../adapters/netlink.js')>): Promise<{ dump: SocketDumper; close(): void }> {
+  const sd = (await netlink).openSockDiag();
   return { dump: (table, states, visit) => sd.forEach([table], visit, states), close: () => sd.close() };
 }
 
-async function tableListing(lookup: (pid: number) => ProcessInfo | null, containerOf: (pid: number) => string | null) {
+async function tableWriter() {
   const [{ TableListing }, { localeIsUtf8 }] = await Promise.all([
     import('../core/connections/table.js'),
     import('../core/view/locale.js'),
   ]);
-  return new TableListing(lookup, localeIsUtf8(process.env), containerOf);
+  return (lookup: (pid: number) => ProcessInfo | null, containerOf: (pid: number) => string | null) =>
+    new TableListing(lookup, localeIsUtf8(process.env), containerOf);
+}
+
+/** Starts loading a module the command awaits later; a failure surfaces where it is awaited. */
+function early<T>(load: () => Promise<T>): Promise<T> {
+  const p = load();
+  p.catch(() => {});
+  return p;
 }
 
 /**
@@ -56,7 +85,7 @@ async function tableListing(lookup: (pid: number) => ProcessInfo | null, contain
 export async function connectionsCommand(args: string[], io: CliIo, dumper?: SocketDumper): Promise<number> {
   const o = parseConnectionsArgs(args);
   if (o.help) {
-    await write(io.stdout, CONNECTIONS_HELP);
+    await write(io, CONNECTIONS_HELP);
     return 0;
   }
   const root = resolve(o.procRoot ?? io.procRoot);
@@ -73,6 +102,11 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
     hint !== null && hint[t.name] >= BACKGROUND_TABLE_MIN ? readNetTableInBackground(root, t.name) : null,
   );
 
+  // Modules needed after the descriptor scan load meanwhile (their files are read by Node's
+  // thread pool while this thread is busy in readlink).
+  const netlink = viaNetlink && dumper === undefined ? early(() => import('../adapters/netlink.js')) : null;
+  const table = o.json ? null : early(tableWriter);
+
   const pids = src.listPids();
   if (pids === null) {
     throw new UserError(`cannot list processes in ${root}: it is not a readable procfs directory; check --proc-root`);
@@ -87,7 +121,7 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
   // one-shot command's cost, and monitoring agents ask for --json. Without a UTF-8 locale non-ASCII
   // names print as '?'.
-  const sink = o.json ? new JsonListing(lookup, spaces.containerOf) : await tableListing(lookup, spaces.containerOf);
+  const sink = table === null ? new JsonListing(lookup, spaces.containerOf) : (await table)(lookup, spaces.containerOf);
   sink.namespace({ inode: spaces.own, container: null, foreign: false });
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;
@@ -99,7 +133,7 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   if (viaNetlink) {
     let nl: { dump: SocketDumper; close(): void } | null = null;
     try {
-      nl = dumper === undefined ? await openDumper() : { dump: dumper, close: () => {} };
+      nl = netlink !== null ? await openDumper(netlink) : { dump: dumper!, close: () => {} };
       for (const t of tables) {
         await nl.dump(t.name, stateMask(o.filter.states, t.proto), list);
         done++;
@@ -134,6 +168,6 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
       `bwtop: not running as root, so ${missed.join(' and ')}; run it as root to see ${ownOnly ? 'everything' : 'every owner'}\n`,
     );
   }
-  await write(io.stdout, sink.finish());
+  await write(io, sink.finish());
   return 0;
 }

@@ -6,6 +6,12 @@ export interface CliIo {
   /** Defaults to "/proc"; --proc-root overrides. */
   procRoot: string;
   isRoot: boolean;
+  /**
+   * The descriptor behind `stdout`, when output may be written to it directly (the real one):
+   * setting up process.stdout for a pipe loads Node's stream and net modules, milliseconds a
+   * one-shot command does not need to spend.
+   */
+  stdoutFd?: number;
 }
 
 /** A mistake the user can fix: printed as one sentence, exit status 2 unless given. */

@@ -39,12 +39,27 @@ async function live(argv: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, procRoot: '/proc', isRoot: process.getuid?.() === 0 };
-  // The command word may stand before or after options: `bwtop --proc-root X connections`.
+  // The streams are set up on first use only (see CliIo.stdoutFd).
+  const io: CliIo = {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    procRoot: '/proc',
+    isRoot: process.getuid?.() === 0,
+    stdoutFd: 1,
+  };
+  // The command word may stand before or after options: `bwtop --proc-root X connections`. The
+  // connections command's modules load while the words are split: agents run it often, and its
+  // start-up time is most of its cost.
+  const early = argv.includes('connections') ? import('./connections.js') : null;
+  early?.catch(() => {}); // a failure to load surfaces below, where it is awaited
   const { command, args } = (await import('./args.js')).splitCommand(argv);
   switch (command) {
     case 'connections':
-      return (await import('./connections.js')).connectionsCommand(args, io);
+      return (await (early ?? import('./connections.js'))).connectionsCommand(args, io);
     case 'export':
       return (await import('./export.js')).exportCommand(args, io);
     case 'live':
