@@ -217,10 +217,8 @@ export class ProcFs implements ProcSource {
         try {
           target = readlinkSync(prefix + fd);
         } catch (err) {
-          // A process whose links are refused (not dumpable, another user's) refuses them all:
-          // one exception instead of one per descriptor.
-          const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'EACCES' || code === 'EPERM') break;
+          // Refused (not dumpable, another user's): every link is, so one exception is enough.
+          if (['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) break;
           if (isExpected(err)) continue; // closed since the readdir
           throw err;
         }
