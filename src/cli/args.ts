@@ -27,12 +27,12 @@ export interface LiveOptions {
 const MIB = 1024 * 1024;
 /**
  * Each interface's capture buffer. The kernel fills it while bwtop is busy (a refresh, a full
- * descriptor scan, garbage collection) and it counts in bwtop's resident memory once touched
- * (libpcap's default, 2 MiB, is what tcpdump uses): 4 MiB hold about 0.1 s of a 100,000
- * packets/s flood of small packets on lo (each is in it twice there, as sent and as received),
- * longer than bwtop keeps its event loop busy (`npm run bench -- flood` checks for drops).
+ * descriptor scan, garbage collection, drawing) and it counts in bwtop's resident memory once
+ * touched. On lo each packet is in it twice (as sent and as received): with 4 MiB the screen
+ * dropped 87 and 229 of 400,000 packets of a 100,000 packets/s flood (`npm run bench -- flood`,
+ * the plain and the stalled-terminal runs; `--json` none), with 32 MiB none.
  */
-export const DEFAULT_BUFFER_MIB = 4;
+export const DEFAULT_BUFFER_MIB = 32;
 
 // Options every live mode (screen, --json, export) reads packets and /proc with.
 const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
