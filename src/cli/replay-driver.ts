@@ -47,6 +47,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   const emit = (t: number): void => {
     if (emitted >= want) return;
     eventsUntil?.(t);
+    engine.watchNamespaces(t);
     resolveFully(engine, t);
     sink.update(engine.snapshot(t, 0));
     emitted++;
@@ -54,6 +55,8 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
   };
   engine.resolver.refreshTables();
   refreshLocalAddresses(deps, engine);
+  // The other namespaces of the copy (containers): their addresses are local too, in their own.
+  engine.watchNamespaces(boundary);
   const onPacket: Parameters<AppDeps['readCaptureFile']>[1] = (buf, caplen, tsMs, linkType) => {
     if (emitted >= want) return;
     if (boundary < 0) boundary = tsMs + o.delayMs;
@@ -65,6 +68,7 @@ export async function runReplay(deps: AppDeps, o: LiveOptions, sink: Sink, req: 
     const r = decoder.decode(buf, caplen, linkType, tsMs);
     engine.packet(decoder.out, r, 0, tsMs);
     if (opened && eventsUntil) {
+      engine.watchNamespaces(tsMs);
       engine.resolver.prescan(tsMs);
       resolveFully(engine, tsMs);
     }

@@ -1,6 +1,7 @@
 // A replay with the process events recorded beside the capture (fixtures/session/busy-host, see
 // fixtures/session/README.md): the short-lived curls of its two bursts exist in the replayed /proc
-// only while they lived, and each must get exactly the bytes of its own connection; nothing may
+// only while they lived, and each must get exactly the bytes of its own connection; the inventory
+// container's API, in a namespace of its own, gets its end of the workers' connections; nothing may
 // be left to `unknown`. The expected bytes are summed here from the capture's own IP headers (a
 // reader of its own, not bwtop's decoder), per connection from the socket rows each curl held.
 import assert from 'node:assert/strict';
@@ -73,13 +74,20 @@ async function replay(): Promise<Snapshot[]> {
   return snaps;
 }
 
-test('replay with recorded process events: every curl of the bursts gets exactly its own bytes, nothing is unknown', async () => {
+const INVENTORY_PID = 31149;
+
+test('replay with recorded process events: every curl of the bursts and the container gets exactly its own bytes, nothing is unknown', async () => {
   const recorded = JSON.parse(readFileSync(join(SCENE, 'events.json'), 'utf8')) as {
     events: RecordedEvent[];
     rows: Record<string, { tcp: string[] }>;
   };
   const scene = JSON.parse(readFileSync(join(SCENE, 'scene.json'), 'utf8')) as { addresses: string[] };
-  const { byEndpoint, total } = bytesByEndpoint(readFileSync(join(SCENE, 'capture.pcap')), new Set(scene.addresses));
+  // The container's address is local too (in its namespace): from its API's listening socket in its own table.
+  const inventoryTcp = readFileSync(join(SCENE, 'proc', String(INVENTORY_PID), 'net', 'tcp'), 'utf8').split('\n');
+  const api = endpoint(inventoryTcp[1]!.trim().split(/\s+/)[1]!);
+  assert.equal(api, '10.80.0.2:9000');
+  const local = new Set([...scene.addresses, api.split(':')[0]!]);
+  const { byEndpoint, total } = bytesByEndpoint(readFileSync(join(SCENE, 'capture.pcap')), local);
   const snaps = await replay();
   const last = snaps.at(-1)!;
   assert.ok(snaps.every((s) => s.ownership.mode === 'events'));
@@ -100,6 +108,15 @@ test('replay with recorded process events: every curl of the bursts gets exactly
     assert.ok(want.sent > 0 && want.received > 2000, `curl ${pid}: its connection is in the capture`);
     assert.deepEqual([p.sentTotal, p.receivedTotal], [want.sent, want.received], `curl ${pid}`);
   }
+  // The container's API: its end of every worker's connection, in its own namespace.
+  const inventory = seen.get(INVENTORY_PID);
+  assert.ok(inventory, 'the inventory API never shown');
+  const wantApi = byEndpoint.get(api)!;
+  assert.ok(wantApi.sent > 1_000_000, 'the API answered in the capture');
+  assert.deepEqual(
+    [inventory.name, inventory.container, inventory.sentTotal, inventory.receivedTotal],
+    ['python3', 'inventory', wantApi.sent, wantApi.received],
+  );
   // Everyone's bytes add up to the capture's: all of it credited to someone.
   const sum = [...seen.values()].reduce((a, p) => [a[0]! + p.sentTotal, a[1]! + p.receivedTotal], [0, 0]);
   assert.deepEqual(sum, [total.sent, total.received]);

@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
     await shoot('drill-down', '?', KEYS.home, KEYS.down, KEYS.enter); // the second row: a busy worker
     await shoot('kill-dialog', 'k');
     await shoot('grouped', 'n', KEYS.escape, 'g'); // by program: the burst of curls is one row
+    await shoot('grouped-container', 'g'); // by container/service: the inventory container's API apart
     await app.type('q');
     const status = await Promise.race([app.exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     if (status === null) fail('bwtop did not exit within 5 s of q');

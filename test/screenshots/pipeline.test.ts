@@ -60,14 +60,14 @@ test('raster: cells are 8x16, a full block is all foreground, braille dots where
   assert.ok(back.data.equals(png.data));
 });
 
-test('npm run screenshots on the demo screen: five 960x640 pictures, each a different screen', () => {
+test('npm run screenshots on the demo screen: six 960x640 pictures, each a different screen', () => {
   const out = mkdtempSync(join(tmpdir(), 'bwtop-shots-test-'));
   try {
     const make = join(dirname(fileURLToPath(import.meta.url)), 'make.js');
     const r = spawnSync(process.execPath, [make, '--demo', '--out', out], { encoding: 'utf8', timeout: 60000 });
     assert.equal(r.status, 0, r.stderr);
     const files = readdirSync(out).sort();
-    assert.deepEqual(files, ['drill-down.png', 'grouped.png', 'help.png', 'kill-dialog.png', 'list-received.png']);
+    assert.deepEqual(files, ['drill-down.png', 'grouped-container.png', 'grouped.png', 'help.png', 'kill-dialog.png', 'list-received.png']);
     const images = files.map((f) => PNG.sync.read(readFileSync(join(out, f))));
     for (const img of images) assert.deepEqual([img.width, img.height], [960, 640]);
     const distinct = new Set(images.map((img) => img.data.toString('base64')));
