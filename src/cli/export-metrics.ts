@@ -89,6 +89,7 @@ export class ExportMetrics {
   private readonly iface: StartAtZero;
   private readonly host: Pair;
   private readonly unknown: Pair;
+  private readonly nat: Pair;
   private readonly capture: Record<'packets' | 'dropped' | 'duplicates' | 'malformed', Counter<string>>;
   private readonly pending: Gauge<string>;
   /** Engine totals as last reported: counters are advanced by the difference. */
@@ -121,6 +122,7 @@ export class ExportMetrics {
     this.iface = new StartAtZero(pair('interface_', 'by this host through the captured interface', ['interface']));
     this.host = pair('', 'by this host (every captured local byte, whatever process)', []);
     this.unknown = pair('unknown_', 'by this host that could not be tied to a process', ['proto']);
+    this.nat = pair('nat_copy_', "a second time on the wire by address translation (a container connection MASQUERADEd), nobody's", []);
     const counter = (name: string, help: string): Counter<string> => new Counter({ name, help, registers: [r] });
     this.capture = {
       packets: counter('bwtop_capture_packets_total', 'Packets captured and accounted.'),
@@ -156,6 +158,8 @@ export class ExportMetrics {
       this.advance(this.unknown.sent, `unknown sent ${proto}`, { proto }, u.sentTotal);
       this.advance(this.unknown.received, `unknown received ${proto}`, { proto }, u.receivedTotal);
     }
+    this.advance(this.nat.sent, 'nat sent', {}, s.natCopies?.sentTotal ?? 0);
+    this.advance(this.nat.received, 'nat received', {}, s.natCopies?.receivedTotal ?? 0);
     for (const k of ['packets', 'dropped', 'duplicates', 'malformed'] as const) this.advance(this.capture[k], k, {}, s.capture[k]);
     this.pending.set(s.pendingBytes);
   }

@@ -48,6 +48,8 @@ test('the page carries every program counter, host totals and the unknown bucket
   assert.ok(page.includes(`\nbwtop_sent_bytes_total ${last.totals.sentTotal}\n`));
   assert.ok(page.includes(`\nbwtop_received_bytes_total ${last.totals.receivedTotal}\n`));
   assert.ok(page.includes(`\nbwtop_capture_packets_total ${last.capture.packets}\n`));
+  // A replay on one host's loopback: no address translation, the series is there at 0.
+  assert.ok(page.includes('\nbwtop_nat_copy_sent_bytes_total 0\n'));
   // One interface: its bytes are the host's.
   const iface = last.capture.interfaces[0]!;
   assert.ok(page.includes(`\nbwtop_interface_sent_bytes_total{interface="${iface}"} ${last.totals.sentTotal}\n`), page);
