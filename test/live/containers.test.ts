@@ -114,7 +114,8 @@ function server(ns: Netns, bind: string, port: number): ChildProcess {
 }
 
 function client(ns: Netns | undefined, to: string, port: number): ChildProcess {
-  const args = ['-c', to, '-p', String(port), '-t', '2', '-b', '200M'];
+  // 50 Mbit/s: enough bytes for a 1% bound, little enough that a loaded machine's capture keeps up.
+  const args = ['-c', to, '-p', String(port), '-t', '2', '-b', '50M'];
   return track(spawn(...inNs(ns, 'iperf3', args), { stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 
@@ -175,7 +176,9 @@ test('miniature Docker host: processes in namespaces credited once per socket en
     processes: Row[];
     unknown: { sent_total: number; received_total: number };
     nat_copies: { sent_total: number; received_total: number };
+    capture: { dropped: number };
   };
+  assert.equal(last.capture.dropped, 0, 'the capture dropped packets (a machine too busy to keep up): the totals cannot match');
   const row = (p: ChildProcess): Row => {
     const r = last.processes.find((x) => x.pid === p.pid);
     assert.ok(r, `pid ${p.pid} missing: ${JSON.stringify(last.processes.map((x) => [x.pid, x.name, x.container]))}`);
@@ -204,7 +207,7 @@ test('miniature Docker host: processes in namespaces credited once per socket en
   const detail = report.join('; ');
   for (const [what, p, container, sent, received] of cases) {
     const r = row(p);
-    assert.ok(Math.max(sent, received) > 1_000_000 && Math.min(sent, received) > 10_000, `${what}: the reference saw too little`);
+    assert.ok(Math.max(sent, received) > 1_000_000 && Math.min(sent, received) > 1_000, `${what}: the reference saw too little; ${detail}`);
     assert.equal(r.name, 'iperf3', `${what}: ${detail}`);
     assert.equal(r.container, container, `${what}: container; ${detail}`);
     assert.ok(within(r.sent_total, sent, 0.01), `${what} sent: ${detail}`);
