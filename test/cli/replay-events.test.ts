@@ -76,7 +76,7 @@ async function replay(): Promise<Snapshot[]> {
 
 const INVENTORY_PID = 31149;
 
-test('replay with recorded process events: every curl of the bursts and the container gets exactly its own bytes, nothing is unknown', async () => {
+test('replay with recorded process events: each curl of the bursts and the container get exactly their bytes, none unknown', async () => {
   const recorded = JSON.parse(readFileSync(join(SCENE, 'events.json'), 'utf8')) as {
     events: RecordedEvent[];
     rows: Record<string, { tcp: string[] }>;
