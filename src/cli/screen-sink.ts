@@ -71,8 +71,18 @@ export function screenSink(thisHost: boolean, o: { mouse?: boolean; config?: boo
   };
   process.once('uncaughtException', crash);
   process.once('unhandledRejection', crash);
+  // Test hook (README, Development): an error nobody catches, thrown after the first frame, so the
+  // terminal tests can prove the restore. A name no user sets by accident; it does nothing else.
+  let crashForTest = process.env.BWTOP_TEST_CRASH === 'uncaught';
   return {
-    update: (s) => app.update(s),
+    update: (s) => {
+      app.update(s);
+      if (!crashForTest) return;
+      crashForTest = false;
+      setImmediate(() => {
+        throw new Error('BWTOP_TEST_CRASH: an uncaught error, as the test hook asked');
+      });
+    },
     // The list counts every socket of each process; a process's connections list shows their states.
     socketNeed: () => (app.showsSockets() ? 'fresh' : 'changes'),
     ended: () => app.ended(),

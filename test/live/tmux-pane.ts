@@ -22,11 +22,20 @@ export class TmuxPane {
     return r.stdout;
   }
 
-  /** Runs `command` (a shell line) in a new 120x40 pane; its exit status goes to `statusFile`. */
-  start(command: string, env: Record<string, string>, statusFile: string): void {
+  /**
+   * Runs `command` (a shell line) in a new 120x40 pane; its exit status goes to `statusFile`, then
+   * `then` runs in the same terminal (e.g. `stty -a`, and a sleep that keeps the pane for inspection).
+   */
+  start(command: string, env: Record<string, string>, statusFile: string, then = ''): void {
     rmSync(statusFile, { force: true });
     const e = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    this.tmux('new-session', '-d', '-s', this.session, '-x', '120', '-y', '40', ...e, `${command}; echo $? > ${statusFile}`);
+    const after = then ? `; ${then}` : '';
+    this.tmux('new-session', '-d', '-s', this.session, '-x', '120', '-y', '40', ...e, `${command}; echo $? > ${statusFile}${after}`);
+  }
+
+  /** A tmux format of the pane (`#{alternate_on}`, `#{cursor_flag}`, `#{pane_pid}`...). */
+  display(format: string): string {
+    return this.tmux('display-message', '-p', '-t', this.session, format).trim();
   }
 
   text(): string {
