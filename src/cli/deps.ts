@@ -42,6 +42,10 @@ export interface ProcEvents {
   close(): void;
 }
 
+export interface LinkWatch {
+  close(): void;
+}
+
 /** What the live modes use of a netlink sock_diag socket. */
 export interface SocketDiag {
   /** `states`: a bitmask of TCP states (1 << state); every state by default. */
@@ -66,6 +70,8 @@ export interface AppDeps {
   readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;
   /** Socket tables over netlink (sock_diag); throws a one-sentence Error when refused. */
   openSockDiag?(): SocketDiag;
+  /** Calls `changed` when interfaces appear, go up or down, or vanish; throws when the kernel refuses. */
+  watchLinks?(changed: () => void): LinkWatch;
   /** Subscribe to kernel process events; throws a one-sentence Error when refused. */
   openProcEvents?(handlers: ProcEventHandlers): ProcEvents;
   readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;

@@ -79,6 +79,7 @@ function line(s: Snapshot, all: boolean): string {
     interval_ms: s.intervalMs,
     capture: {
       interfaces: s.capture.interfaces,
+      lost: s.capture.lost ?? [],
       packets: s.capture.packets,
       dropped: s.capture.dropped,
       malformed: s.capture.malformed,

@@ -1,23 +1,21 @@
 // Live capture: one pcap session per interface feeding one decoder and engine, kernel process
 // events feeding the same engine, and the engine's schedule (src/core/engine/live-loop.ts) run
 // on real timers. This file only forwards what happens.
-import { PacketDecoder } from '../core/decode/decoder.js';
-import { DECODED_PORTS } from '../core/packet.js';
-import { linkTypeFromPcapName } from '../core/decode/link-types.js';
 import { Engine } from '../core/engine/engine.js';
 import { LiveLoop } from '../core/engine/live-loop.js';
 import { readSocketTables } from '../core/engine/tables.js';
-import type { LiveCapture } from '../adapters/live-capture.js';
-import { checkInterfaces, type AppDeps, type ProcEvents, type Sink, type SocketDiag, type StopRequest } from './deps.js';
+import { checkInterfaces, type AppDeps, type LinkWatch, type ProcEvents, type Sink, type SocketDiag, type StopRequest } from './deps.js';
 import type { LiveOptions } from './args.js';
-import { UserError } from './io.js';
+import { CaptureSet } from './capture-set.js';
 import { refreshLocalAddresses } from './engine-setup.js';
 import { engineSocketView } from '../core/export/socket-view.js';
 import { LISTEN_ONLY } from '../core/netlink/sock-diag.js';
 
+/** Creating a veth pair announces each end several times within a few milliseconds. */
+const LINK_SETTLE_MS = 50;
+
 export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: StopRequest): Promise<number> {
   const names = checkInterfaces(deps, o);
-  const captures: LiveCapture[] = [];
   const engine: Engine = new Engine({
     proc: deps.proc,
     readTables: (t) => readSocketTables(deps.proc, t),
@@ -29,6 +27,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   // Two netlink sockets: the kernel answers one request per socket at a time, and a new flow's
   // look-up must not wait behind a dump of every table.
   const [dumps, lookups] = [openDiag(deps, engine), openDiag(deps, engine)];
+  let links: LinkWatch | null = null;
   const loop = new LiveLoop(engine, deps.timers, {
     delayMs: o.delayMs,
     count: o.count,
@@ -36,29 +35,57 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
     readListeners: dumps ? (t) => dumps.dump(t, LISTEN_ONLY) : undefined,
     socketNeed: sink.socketNeed?.bind(sink),
-    refreshLocal: () => refreshLocalAddresses(deps, engine),
-    dropped: () => captures.reduce((sum, c) => sum + c.dropped(), 0),
+    refreshLocal: () => {
+      // Without link events, interfaces are checked at each refresh (a directory of /sys).
+      if (deps.watchLinks && !links) captures.reconcile();
+      refreshLocalAddresses(deps, engine);
+    },
+    dropped: () => captures.dropped(),
     emit: (s) => sink.update(s),
     wantsSockets: sink.wantsSockets?.bind(sink),
     done: () => req.stop(),
   });
+  const captures = new CaptureSet(deps, engine, loop, o.interfaces, o.bufferBytes);
   let events: ProcEvents | null = null;
   try {
-    openCaptures(deps, names, engine, captures, o.bufferBytes);
+    captures.openAll(names);
+    links = watchLinks(deps, captures);
     deps.raisePriority?.();
     sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
-    openSynWatches(deps, names, loop, captures);
     events = openEvents(deps, engine, loop);
     await loop.start();
     await req.stopped;
   } finally {
     loop.stop();
+    links?.close();
     events?.close();
     dumps?.close();
     lookups?.close();
-    for (const c of captures) c.close();
+    captures.close();
   }
   return 0;
+}
+
+/** Link events bring the captures in step with the interfaces; a burst of them is handled once. */
+function watchLinks(deps: AppDeps, captures: CaptureSet): LinkWatch | null {
+  if (!deps.watchLinks) return null;
+  let timer: unknown = null;
+  try {
+    const w = deps.watchLinks(() => {
+      timer ??= deps.timers.setTimeout(() => {
+        timer = null;
+        captures.reconcile();
+      }, LINK_SETTLE_MS);
+    });
+    return {
+      close() {
+        if (timer !== null) deps.timers.clearTimeout(timer);
+        w.close();
+      },
+    };
+  } catch {
+    return null; // checked at each refresh instead
+  }
 }
 
 /** A sock_diag socket, or null with the /proc/net tables as the fallback (said once). */
@@ -95,70 +122,5 @@ function openEvents(deps: AppDeps, engine: Engine, loop: LiveLoop): ProcEvents |
     engine.ownership = { mode: 'polling', note: 'no process events: short-lived processes may be missed' };
     deps.warn?.(`bwtop: ${err instanceof Error ? err.message : String(err)}`);
     return null;
-  }
-}
-
-/** Best effort: without the watchers, openings are seen when the main capture delivers them. */
-function openSynWatches(deps: AppDeps, names: string[], loop: LiveLoop, captures: LiveCapture[]): void {
-  if (!deps.openSynWatch) return;
-  const decoder = new PacketDecoder();
-  for (const name of names) {
-    try {
-      let hw: Uint32Array | null = null;
-      let linkType = -1;
-      const cap = deps.openSynWatch(name, (c) => {
-        hw ??= new Uint32Array(c.header.buffer, c.header.byteOffset, 4);
-        const ts = hw[0]! * 1000 + hw[1]! / 1000;
-        if (decoder.decode(c.buf, hw[2]!, linkType, ts) === DECODED_PORTS) loop.opening(decoder.out);
-      });
-      linkType = linkTypeFromPcapName(cap.linkTypeName);
-      if (linkType < 0) {
-        cap.close();
-        continue;
-      }
-      captures.push({ ...cap, dropped: () => 0 });
-      loop.synWatched = true;
-    } catch {
-      // the main capture on this interface works without it
-    }
-  }
-}
-
-function openCaptures(deps: AppDeps, names: string[], engine: Engine, captures: LiveCapture[], bufferBytes: number): void {
-  const decoder = new PacketDecoder();
-  const linkTypes: number[] = [];
-  try {
-    names.forEach((name, idx) => {
-      let cap: LiveCapture;
-      try {
-        // libpcap writes the header words in host byte order; a typed view reads them without
-        // Buffer's per-call bounds checks (measurably cheaper per packet).
-        let hw: Uint32Array | null = null;
-        cap = deps.openLive(
-          name,
-          deps.isEthernet(name),
-          (c) => {
-            hw ??= new Uint32Array(c.header.buffer, c.header.byteOffset, 4);
-            const ts = hw[0]! * 1000 + hw[1]! / 1000;
-            const r = decoder.decode(c.buf, hw[2]!, linkTypes[idx]!, ts);
-            engine.packet(decoder.out, r, idx, ts);
-          },
-          deps.isLoopback(name),
-          bufferBytes,
-        );
-      } catch (err) {
-        throw new UserError(deps.captureErrorSentence(name, err), deps.isRoot ? 1 : 77);
-      }
-      captures.push(cap);
-      const lt = linkTypeFromPcapName(cap.linkTypeName);
-      if (lt < 0) {
-        throw new UserError(`cannot decode ${name}: its link type (${cap.linkTypeName}) is not supported; choose other interfaces with -i`);
-      }
-      linkTypes[idx] = lt;
-    });
-  } catch (err) {
-    for (const c of captures) c.close();
-    captures.length = 0;
-    throw err;
   }
 }

@@ -9,6 +9,7 @@ import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import { openProcEvents, openSockDiag } from '../adapters/netlink.js';
 import type { ProcEvent } from '../core/netlink/proc-events.js';
+import { watchLinks } from '../adapters/link-watch.js';
 import type { AppDeps, ProcEventHandlers } from './deps.js';
 import { UserError } from './io.js';
 
@@ -40,6 +41,7 @@ export function realDeps(procRoot: string): AppDeps {
     openSynWatch,
     captureErrorSentence,
     openSockDiag: procRoot === '/proc' ? openSockDiag : undefined,
+    watchLinks: procRoot === '/proc' ? (changed) => watchLinks(() => changed()) : undefined,
     // Only the live /proc has events to match: a procfs copy is replayed with polling.
     openProcEvents:
       procRoot === '/proc'

@@ -101,6 +101,8 @@ export interface Snapshot {
     malformed: number;
     duplicates: number; // the same packet seen on a second captured interface, counted once
     notIp: number;
+    /** Captured interfaces whose capture stopped (deleted, down), with why; not in `interfaces`. */
+    lost?: Array<{ name: string; why: string }>;
     /** Local IP bytes by captured interface since start (a packet seen on two counts on the first). */
     byInterface?: Array<{ name: string; sentTotal: number; receivedTotal: number }>;
   };

@@ -54,7 +54,7 @@ test('a --json line: every field, the same byte windows for totals, processes, p
   assert.deepEqual(JSON.parse(line), {
     ts: 1764121200000,
     interval_ms: 1000,
-    capture: { interfaces: ['eth0'], packets: 1234, dropped: 1, malformed: 2, duplicates: 3, not_ip: 4 },
+    capture: { interfaces: ['eth0'], lost: [], packets: 1234, dropped: 1, malformed: 2, duplicates: 3, not_ip: 4 },
     ownership: { mode: 'polling', note: 'process events unavailable (no CAP_NET_ADMIN); short-lived processes may show as unknown' },
     totals: bytes(1560, 989000, 5660, 4118000, 1410, 957501),
     processes: [

@@ -171,3 +171,15 @@ test('frame: / matches container names; the header says when a replay has ended'
   assert.match(ended.split('\n')[0]!, /^bwtop lab1 {2}\[capture ended: replay finished, q quits\]/);
   assert.doesNotMatch(frameGrid(d.frame), /capture ended/);
 });
+
+test('frame: a captured interface that was deleted or went down is named in the header', () => {
+  const s = demoSnapshot();
+  s.capture.interfaces = ['lo'];
+  s.capture.lost = [
+    { name: 'veth3', why: 'deleted' },
+    { name: 'eth1\x1b[31m', why: 'down' },
+  ];
+  const header = grid([s], [], { cols: 120, rows: 40 }).split('\n')[0]!;
+  assert.match(header, /if lo .*lost veth3 deleted, eth1 down$/);
+  assert.doesNotMatch(grid([demoSnapshot()], [], { cols: 120, rows: 40 }).split('\n')[0]!, /lost/);
+});

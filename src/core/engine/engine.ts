@@ -55,7 +55,11 @@ export class Engine {
   private lastStrangerMs = -Infinity;
   private readonly onStranger: () => void;
   private readonly dedup = new CrossInterfaceDedup();
-  private readonly multiInterface: boolean;
+  private multiInterface: boolean;
+  /** Every interface captured since start, in packet()'s index order (an interface keeps its index). */
+  private readonly ifNames: string[];
+  /** Captured interfaces whose capture stopped, by name: why ("deleted", "down", ...). */
+  readonly lostInterfaces = new Map<string, string>();
   private readonly state: IntervalState;
   private readonly onPending: (f: Flow) => void;
   /** How owners are learned, for the snapshot (the live driver sets it). */
@@ -68,7 +72,7 @@ export class Engine {
    */
   socketChanges = 0;
 
-  constructor(private readonly opts: EngineOptions) {
+  constructor(opts: EngineOptions) {
     const windowIntervals = Math.max(1, Math.round((opts.rateWindowMs ?? 2000) / opts.intervalMs));
     this.flows = new FlowTable(windowIntervals);
     this.registry = new ProcessRegistry(opts.proc);
@@ -79,6 +83,7 @@ export class Engine {
     };
     this.resolver = new Resolver(opts.proc, this.registry, opts.readTables, this.netns, isOwn);
     this.onStranger = opts.onStranger ?? (() => {});
+    this.ifNames = [...opts.interfaces];
     this.multiInterface = opts.interfaces.length > 1;
     this.onPending = opts.onPending ?? (() => {});
     this.counters.ifSent = new Float64Array(opts.interfaces.length);
@@ -201,7 +206,32 @@ export class Engine {
    * and runs the resolver to completion first when it wants the freshest join (replay does).
    */
   snapshot(nowMs: number, dropped: number, wantsSockets?: WantsSockets): Snapshot {
-    return closeInterval(this, this.state, nowMs, dropped, this.opts.interfaces, wantsSockets);
+    const s = closeInterval(this, this.state, nowMs, dropped, [...this.ifNames], wantsSockets);
+    s.capture.lost = [...this.lostInterfaces].map(([name, why]) => ({ name, why }));
+    if (this.lostInterfaces.size > 0) s.capture.interfaces = this.ifNames.filter((n) => !this.lostInterfaces.has(n));
+    return s;
+  }
+
+  /** An interface captured from now on (one that appeared, or came back): its index for packet(). */
+  interfaceIndex(name: string): number {
+    this.lostInterfaces.delete(name);
+    const known = this.ifNames.indexOf(name);
+    if (known >= 0) return known;
+    this.ifNames.push(name);
+    const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(this.ifNames.length);
+      b.set(a);
+      return b;
+    };
+    this.counters.ifSent = grow(this.counters.ifSent);
+    this.counters.ifReceived = grow(this.counters.ifReceived);
+    this.multiInterface = this.ifNames.length > 1;
+    return this.ifNames.length - 1;
+  }
+
+  /** The capture on `name` stopped (the interface was deleted or went down); its totals stay. */
+  interfaceLost(name: string, why: string): void {
+    if (this.ifNames.includes(name)) this.lostInterfaces.set(name, why);
   }
 
   /**

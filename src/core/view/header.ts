@@ -35,6 +35,9 @@ export function headerLines(s: Snapshot | null, info: HeaderInfo, width: number)
     [seg('dropped ', 'head'), seg(String(c.dropped), c.dropped > 0 ? 'warn' : 'text')],
     [seg('unknown ', 'head'), seg(formatBytes(s.unknown.sentTotal + s.unknown.receivedTotal))],
   );
+  // A captured interface that was deleted or went down: the others go on, and the header says so.
+  const lost = (c.lost ?? []).map((l) => `${sanitizeText(l.name, info.utf8)} ${sanitizeText(l.why, info.utf8)}`).join(', ');
+  if (lost) first.push([seg('lost ', 'head'), seg(lost, 'warn')]);
   if (c.malformed > 0) first.push([seg('malformed ', 'head'), seg(String(c.malformed), 'warn')]);
   if (s.pendingBytes > 0) first.push([seg('pending ', 'head'), seg(formatBytes(s.pendingBytes))]);
   const rate = info.units === 'bits' ? 'bits' : 'bytes';
