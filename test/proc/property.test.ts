@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { mutatedText } from './mutate.js';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
-import { parseCmdline, parsePasswd, parseSocketLink, parseStatStartTime, parseStatusUid } from '../../src/core/proc/procText.js';
+import {
+  parseCmdline,
+  parseComm,
+  parseOtherSocketInodes,
+  parsePasswd,
+  parseSocketLink,
+  parseSockstat,
+  parseStat,
+  parseStatComm,
+  parseStatStartTime,
+  parseStatusUid,
+} from '../../src/core/proc/procText.js';
 
 const root = new URL('../../../fixtures/proc/loopback-mix/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'latin1');
@@ -15,22 +27,8 @@ const tables = [
   { text: read('net/udp6'), proto: 'udp', family: 6 },
 ] as const;
 
-/** Applies random edits (replace, delete, insert) to a real text. */
-const mutated = (base: string) =>
-  fc
-    .array(
-      fc.record({
-        at: fc.nat(base.length),
-        del: fc.nat(8),
-        ins: fc.string({ unit: fc.constantFrom(...' \n:0123456789ABCDEFabcxyz)(\0\t-'), maxLength: 8 }),
-      }),
-      { maxLength: 12 },
-    )
-    .map((edits) => {
-      let s = base;
-      for (const e of edits) s = s.slice(0, e.at) + e.ins + s.slice(e.at + e.del);
-      return s;
-    });
+/** Random edits of a real text, with the characters procfs text is made of. */
+const mutated = (base: string) => mutatedText(base, ' \n:0123456789ABCDEFabcxyz)(\0\t-');
 
 function checkRows(text: string, proto: 'tcp' | 'udp', family: 4 | 6): void {
   const counts = { bad: 0 };
@@ -87,4 +85,34 @@ test('per-process parsers: mutated and arbitrary text', () => {
     }),
     { numRuns: 300 },
   );
+});
+
+test('stat, comm, sockstat and the other socket tables: mutated real text and arbitrary text', () => {
+  const stat = read('6787/stat');
+  const unix = 'Num       RefCount Protocol Flags    Type St Inode Path\n0000: 00000002 00000000 00010000 0001 01 20845 /run/x\n';
+  const sockstat = 'sockets: used 165\nTCP: inuse 5 orphan 0 tw 2 alloc 8 mem 1\nUDP: inuse 3 mem 2\n';
+  fc.assert(
+    fc.property(mutated(stat), fc.string(), (s, any) => {
+      for (const t of [s, any]) {
+        const p = parseStat(t);
+        if (p) assert.ok(Number.isSafeInteger(p.ppid) && p.ppid >= 0 && Number.isSafeInteger(p.startTime) && p.startTime >= 0);
+        const c = parseStatComm(t);
+        assert.ok(c === null || typeof c === 'string');
+        assert.equal(parseComm(t + '\n'), t);
+      }
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(mutated(unix), mutated(sockstat), fc.string(), (u, ss, any) => {
+      const into = new Set<number>();
+      parseOtherSocketInodes(u, into);
+      parseOtherSocketInodes(any, into);
+      for (const i of into) assert.ok(Number.isSafeInteger(i) && i >= 0);
+      for (const t of [ss, any]) for (const n of Object.values(parseSockstat(t))) assert.ok(Number.isSafeInteger(n) && n >= 0, String(n));
+    }),
+    { numRuns: 300 },
+  );
+  // Absurdly long numbers are not counts.
+  assert.ok(Object.values(parseSockstat(`TCP: inuse ${'9'.repeat(400)} tw 1`)).every((n) => Number.isSafeInteger(n)));
 });

@@ -124,8 +124,9 @@ export function parseSockstat(text: string): SockstatCounts {
   const re = /^(TCP6?|UDP6?):(.*)$/gm;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const fields = m[2]!;
-    const inuse = /\binuse (\d+)/.exec(fields);
-    const tw = /\btw (\d+)/.exec(fields);
+    // A number too long to be a count is not one (it would add up to Infinity).
+    const inuse = /\binuse (\d{1,12})\b/.exec(fields);
+    const tw = /\btw (\d{1,12})\b/.exec(fields);
     const key = m[1]!.toLowerCase() as keyof SockstatCounts;
     counts[key] += Number(inuse?.[1] ?? 0) + Number(tw?.[1] ?? 0);
   }
