@@ -6,9 +6,10 @@ import { track, waitFor } from './harness.js';
 
 export const BODY = 200_000;
 
-const WEB = (port: number): string => `
+/** A node script: an HTTP server on 127.0.0.1:`port` answering every request with `body` bytes, then closing. */
+export const WEB = (port: number, body = BODY): string => `
 const http = require('http');
-const body = Buffer.alloc(${BODY}, 120);
+const body = Buffer.alloc(${body}, 120);
 http.createServer((q, s) => { s.setHeader('connection', 'close'); s.end(body); })
   .listen(${port}, '127.0.0.1', () => console.log('ready'));
 `;
