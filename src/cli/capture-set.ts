@@ -50,7 +50,8 @@ export class CaptureSet {
   reconcile(): void {
     const up = new Set(this.deps.upInterfaces());
     for (const [name, caps] of this.open) {
-      if (up.has(name)) continue;
+      // "any" is libpcap's capture of every interface, not an interface that can go away.
+      if (up.has(name) || name === 'any') continue;
       this.closeOne(name, caps);
       this.engine.interfaceLost(name, this.deps.interfaceExists(name) ? 'down' : 'deleted');
     }
