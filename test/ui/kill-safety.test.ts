@@ -28,7 +28,7 @@ const alive = (pid: number): boolean => readStartTime(pid) !== null;
 /** Blocks the thread for `ms` (the ports are synchronous, as in the dialog). */
 const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-test('a pid reused by another process is refused, and the new process is not signalled', { skip: !ROOT && 'needs root' }, async () => {
+test('a pid reused by another process is refused, and the new process is not signalled', { skip: !ROOT && 'needs root' }, async (t) => {
   const a = sleeper();
   const shown = { pid: a.pid, startTime: readStartTime(a.pid)! };
   a.child.kill('SIGKILL');
@@ -38,7 +38,11 @@ test('a pid reused by another process is refused, and the new process is not sig
   let b: ReturnType<typeof sleeper> | null = null;
   for (let i = 0; i < 50 && !b; i++) {
     pause(20); // a start time at least one clock tick later
-    writeFileSync('/proc/sys/kernel/ns_last_pid', String(shown.pid - 1));
+    try {
+      writeFileSync('/proc/sys/kernel/ns_last_pid', String(shown.pid - 1));
+    } catch (err) {
+      return t.skip(`cannot choose the next pid here (${(err as NodeJS.ErrnoException).code})`);
+    }
     const s = sleeper();
     if (s.pid === shown.pid) b = s;
     else {
