@@ -91,7 +91,7 @@ export async function bench(): Promise<void> {
       if (l) counts = JSON.parse(l) as typeof counts;
     });
     console.log(`${SECONDS} s at ${RATE} new flows/s${FULL ? '' : ' (BWTOP_LONG_RUN=full: 600 s, 1,000,000 flows)'}`);
-    console.log('   s     flows  bwtop RSS MB  flows in bwtop  packets');
+    console.log('   s     flows  bwtop RSS MB  process rows  packets');
     const samples: Array<{ s: number; rss: number }> = [];
     for (let s = SAMPLE_S; s <= SECONDS; s += SAMPLE_S) {
       await sleep(SAMPLE_S * 1000);
@@ -109,7 +109,7 @@ export async function bench(): Promise<void> {
       }
       const flows = counts.udpFlows + counts.tcpFlows;
       console.log(
-        `${String(s).padStart(4)}  ${String(flows).padStart(8)}  ${rss.toFixed(1).padStart(12)}  ${String(procs).padStart(14)}  ${packets}`,
+        `${String(s).padStart(4)}  ${String(flows).padStart(8)}  ${rss.toFixed(1).padStart(12)}  ${String(procs).padStart(12)}  ${packets}`,
       );
     }
     const base = samples.find((x) => x.s >= BASELINE_S)!;
