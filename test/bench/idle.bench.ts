@@ -7,7 +7,7 @@
 // CPU is utime+stime of all the tool's threads from /proc/PID/stat; memory is VmRSS. Run it under
 // the live lock on an otherwise quiet machine: other work on `lo` is captured too.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { holdConnections, type Holder } from '../connections/hold-connections.js';
@@ -82,7 +82,13 @@ function nethogsPane(): { pid: number; kill(): void } {
   const r = tmux('new-session', '-d', '-s', 'nh', '-x', '120', '-y', '40', 'nethogs -a -d 1 lo');
   if (r.status !== 0) throw new Error(`tmux failed: ${r.stderr.trim()}`);
   const pid = Number(tmux('display', '-p', '-t', 'nh', '#{pane_pid}').stdout.trim());
-  return { pid, kill: () => void tmux('kill-server') };
+  return {
+    pid,
+    kill: () => {
+      tmux('kill-server');
+      rmSync(sock, { force: true }); // tmux leaves its socket file behind
+    },
+  };
 }
 
 function missing(): string | null {

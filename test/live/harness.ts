@@ -2,7 +2,7 @@
 // child process, and the IP lengths of a capture file as tcpdump itself reports them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,8 @@ process.once('exit', () => {
   for (const name of namespaces) spawnSync('ip', ['netns', 'del', name]);
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
+// A test run stopped from outside (Ctrl-C, a timeout's SIGTERM) cleans up too: exit runs the above.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + constants.signals[signal]));
 
 /** A temporary folder of the test's own, removed when the test process ends. */
 export function tmp(prefix: string): string {
