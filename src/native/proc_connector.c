@@ -1,20 +1,13 @@
 // The kernel's process events (NETLINK_CONNECTOR, CN_IDX_PROC), read by a thread of their own.
-//
-// Why native, and why a thread: the kernel queues events for a listener in its socket's receive
-// buffer and drops them (ENOBUFS) when the listener falls behind. bwtop's JavaScript thread is
-// busy for milliseconds at a time (socket dumps, descriptor scans, drawing), and a fork storm
-// fills a receive buffer in less. Here a thread that does nothing else drains the socket into a
-// bounded buffer of its own, and JavaScript takes batches when it is free. A loss that still
-// happens (ENOBUFS from the kernel, or this buffer full) is counted and reported, never fatal:
-// the general netlink package this replaces for events aborted the process on the socket error
-// the kernel raises on an overrun.
-//
+// The kernel drops events (ENOBUFS) when a listener falls behind, and bwtop's JavaScript thread is
+// busy for milliseconds at a time, which a fork storm outlasts: this thread only drains the socket
+// into a bounded buffer, and JavaScript takes batches when it is free. A loss is counted and
+// reported, never fatal (the general netlink package aborted the process on an overrun).
 // JavaScript API (src/adapters/netlink-events.ts):
-//   open(receiveBufferBytes, subscribeMessage, onBatch, startDelayMs) -> handle
-//     onBatch(data: Buffer | null, lost: number, errno: number) is called on the main thread with
-//     the datagrams received since the last call (each NLMSG_ALIGN'ed, back to back), how many
-//     losses were seen, and a fatal receive errno (0 if none; the reader has then stopped).
-//     startDelayMs holds the reader back after subscribing (tests use it to overflow the socket).
+//   open(receiveBufferBytes, subscribeMessage, onBatch, startDelayMs) -> handle; onBatch(data, lost,
+//   errno) runs on the main thread with the datagrams since the last call (NLMSG_ALIGN'ed, back to
+//   back) or null, the losses seen, and a fatal receive errno (0 if none). startDelayMs holds the
+//   reader back after subscribing (tests overflow the socket with it).
 //   close(handle, unsubscribeMessage)
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,7 +21,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CN_IDX_PROC 1
@@ -58,7 +50,27 @@ static void notify_locked(Reader* r) {
   napi_call_threadsafe_function(r->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
+// A thread's fork or exit (pid != tgid): not a process, so nothing JavaScript needs. Threaded
+// programs start and end threads all the time; dropping their events here spares the main thread
+// a wake-up and a parse for each. Layout: nlmsghdr (16), cn_msg (20), proc_event: what, cpu (4 each),
+// timestamp (8), then the event's pids.
+static int is_thread_event(const unsigned char* d, size_t n) {
+  const size_t ev = 16 + 20;
+  if (n < ev + 16 + 16) return 0;
+  uint32_t len, what, a, b;
+  memcpy(&len, d, 4);
+  if (len != n && ((len + 3) & ~3u) != n) return 0;  // several messages in one datagram: keep all
+  memcpy(&what, d + ev, 4);
+  // PROC_EVENT_FORK: parent pid, parent tgid, child pid, child tgid; PROC_EVENT_EXIT: pid, tgid, ...
+  size_t at = what == 0x1 ? ev + 16 + 8 : what == 0x80000000u ? ev + 16 : 0;
+  if (at == 0) return 0;
+  memcpy(&a, d + at, 4);
+  memcpy(&b, d + at + 4, 4);
+  return a != b;
+}
+
 static void append(Reader* r, const unsigned char* data, size_t n) {
+  if (is_thread_event(data, n)) return;
   size_t padded = (n + 3) & ~(size_t)3;  // NLMSG_ALIGN: the parser steps by aligned lengths
   pthread_mutex_lock(&r->lock);
   if (r->len + padded > PENDING_MAX) {
@@ -171,6 +183,13 @@ static napi_value throw_errno(napi_env env, const char* what, int err) {
   return NULL;
 }
 
+// Closes what open_reader made so far (-1: not made) and throws.
+static napi_value open_failed(napi_env env, const char* what, int err, int fd, int wake) {
+  if (fd >= 0) close(fd);
+  if (wake >= 0) close(wake);
+  return throw_errno(env, what, err);
+}
+
 static int send_message(int fd, const void* msg, size_t len) {
   struct sockaddr_nl to = {.nl_family = AF_NETLINK};
   ssize_t n;
@@ -218,26 +237,14 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
   if (fd < 0) return throw_errno(env, "socket", errno);
   struct sockaddr_nl local = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
-  if (bind(fd, (struct sockaddr*)&local, sizeof local) < 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "bind", err);
-  }
+  if (bind(fd, (struct sockaddr*)&local, sizeof local) < 0) return open_failed(env, "bind", errno, fd, -1);
   // Root may go beyond net.core.rmem_max (SO_RCVBUFFORCE); others get what the limit allows.
   if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake < 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "eventfd", err);
-  }
+  if (wake < 0) return open_failed(env, "eventfd", errno, fd, -1);
   int err = send_message(fd, subscribe, subscribe_len);
-  if (err != 0) {
-    close(fd);
-    close(wake);
-    return throw_errno(env, "subscribe", err);
-  }
+  if (err != 0) return open_failed(env, "subscribe", err, fd, wake);
   Reader* r = calloc(1, sizeof *r);
   r->fd = fd;
   r->wake = wake;
@@ -246,21 +253,16 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
   napi_value name;
   napi_create_string_utf8(env, "bwtop process events", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, argv[2], NULL, name, 0, 1, r, finalize_reader, r, call_js, &r->tsfn) != napi_ok) {
-    close(fd);
-    close(wake);
     pthread_mutex_destroy(&r->lock);
     free(r);
-    napi_throw_error(env, NULL, "cannot create the process events callback");
-    return NULL;
+    return open_failed(env, "the process events callback", ENOMEM, fd, wake);
   }
   // The reader must not keep bwtop running: it lives as long as the handle is open.
   napi_unref_threadsafe_function(env, r->tsfn);
-  if (pthread_create(&r->thread, NULL, read_events, r) != 0) {
-    close(fd);
-    close(wake);
-    napi_release_threadsafe_function(r->tsfn, napi_tsfn_abort);
-    napi_throw_error(env, NULL, "cannot start the process events reader thread");
-    return NULL;
+  err = pthread_create(&r->thread, NULL, read_events, r);
+  if (err != 0) {
+    napi_release_threadsafe_function(r->tsfn, napi_tsfn_abort);  // frees the reader
+    return open_failed(env, "the process events reader thread", err, fd, wake);
   }
   r->thread_started = 1;
   napi_add_env_cleanup_hook(env, cleanup_at_exit, r);

@@ -310,3 +310,26 @@ test('a burst while the event loop is blocked: every fork, exec and exit arrives
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { forks: 100, execs: 100, exits: 100, lost: [] });
 });
+
+// Threads are not processes: a program that starts and ends 200 threads sends JavaScript no
+// event of them (the reader drops them), while its own fork, exec and exit still arrive.
+const THREADS = `import { openProcEvents } from '${ADAPTER}';
+import { spawn } from 'node:child_process';
+const events = [];
+const src = openProcEvents((e) => events.push(e), () => {});
+await new Promise((r) => setTimeout(r, 200));
+const py = 'import threading\\nfor _ in range(200):\\n t = threading.Thread(target=lambda: None); t.start(); t.join()';
+const child = spawn('python3', ['-c', py], { stdio: 'ignore' });
+await new Promise((r) => child.once('exit', r));
+await new Promise((r) => setTimeout(r, 300));
+const mine = events.filter((e) => (e.kind === 'fork' ? e.childTgid : e.tgid) === child.pid);
+const threads = mine.filter((e) => (e.kind === 'fork' ? e.childPid !== e.childTgid : e.pid !== e.tgid)).length;
+const kinds = [...new Set(mine.filter((e) => e.kind !== 'comm').map((e) => e.kind))].sort();
+console.log(JSON.stringify({ threads, kinds }));
+src.close();`;
+
+test('the threads of a program send no events to JavaScript; the program itself does', { skip: SKIP }, () => {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', THREADS], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { threads: 0, kinds: ['exec', 'exit', 'fork'] });
+});

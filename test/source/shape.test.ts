@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(p);
-    return /\.(ts|mts|cts|js|mjs|cjs|py|sh)$/.test(e.name) ? [p] : [];
+    return /\.(ts|mts|cts|js|mjs|cjs|py|sh|c)$/.test(e.name) ? [p] : [];
   });
 }
 
