@@ -2,31 +2,23 @@
 // packet, which the hot path must not do.
 import { createRequire } from 'node:module';
 
+/** Opens a device (open_live) or a capture file (open_offline): the same arguments for both. */
+type OpenSession = (
+  source: string,
+  filter: string,
+  bufferSize: number,
+  snapLen: number,
+  outfile: string,
+  onPacket: () => void,
+  monitor: boolean,
+  timeoutMs: number,
+  warn: (msg: string) => void,
+  promisc: boolean,
+) => string;
+
 export interface NativeSession {
-  open_live(
-    device: string,
-    filter: string,
-    bufferSize: number,
-    snapLen: number,
-    outfile: string,
-    onPacket: () => void,
-    monitor: boolean,
-    timeoutMs: number,
-    warn: (msg: string) => void,
-    promisc: boolean,
-  ): string;
-  open_offline(
-    path: string,
-    filter: string,
-    bufferSize: number,
-    snapLen: number,
-    outfile: string,
-    onPacket: () => void,
-    monitor: boolean,
-    timeoutMs: number,
-    warn: (msg: string) => void,
-    promisc: boolean,
-  ): string;
+  open_live: OpenSession;
+  open_offline: OpenSession;
   dispatch(buf: Buffer, header: Buffer): number;
   start_polling(): void;
   stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };

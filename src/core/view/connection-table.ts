@@ -9,7 +9,7 @@ import { seg, type Line, type Role } from './line.js';
 import type { TableStyle } from './process-table.js';
 import { sanitizeText } from './sanitize.js';
 import { isDescending, receivedValue, sentValue, type SortKey, type SortState } from './sort.js';
-import { formatBytes, formatRate, type Units } from './units.js';
+import { byteColumnTitle, formatBytes, formatRate, isByteColumn, type ByteColumnId, type Units } from './units.js';
 import { fitLeft, fitRight, textWidth, truncate } from './width.js';
 import { plural } from './words.js';
 
@@ -69,28 +69,15 @@ export function sortConnections(list: readonly ConnectionStats[], sort: SortStat
   return [...list].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? sign * (value(a) - value(b)) : total(b) - total(a)) || byId(a, b));
 }
 
+const CONNECTION_TITLES: Record<Exclude<ConnColumnId, ByteColumnId>, string> = {
+  proto: 'PROTO',
+  local: 'LOCAL',
+  remote: 'REMOTE',
+  state: 'STATE',
+};
+
 export function connectionTitle(id: ConnColumnId, units: Units): string {
-  const alt = units === 'total';
-  switch (id) {
-    case 'proto':
-      return 'PROTO';
-    case 'local':
-      return 'LOCAL';
-    case 'remote':
-      return 'REMOTE';
-    case 'state':
-      return 'STATE';
-    case 'sent':
-      return alt ? 'SENT TOTAL' : 'SENT';
-    case 'received':
-      return alt ? 'RECV TOTAL' : 'RECEIVED';
-    case 'bar':
-      return 'SENT+RECV';
-    case 'sentAlt':
-      return alt ? 'SENT' : 'SENT TOTAL';
-    case 'receivedAlt':
-      return alt ? 'RECEIVED' : 'RECV TOTAL';
-  }
+  return isByteColumn(id) ? byteColumnTitle(id, units) : CONNECTION_TITLES[id];
 }
 
 export function connColumnSort(id: ConnColumnId): SortKey | null {

@@ -6,7 +6,7 @@ import { seg, type Line, type Role } from './line.js';
 import type { Row } from './rows.js';
 import { sanitizeText } from './sanitize.js';
 import { receivedValue, sentValue, sortMarker, type SortKey, type SortState } from './sort.js';
-import { formatBytes, formatRate, type Units } from './units.js';
+import { byteColumnTitle, formatBytes, formatRate, isByteColumn, type ByteColumnId, type Units } from './units.js';
 import { fitLeft, fitRight, textWidth, truncate } from './width.js';
 
 export type ColumnId = 'pid' | 'user' | 'name' | 'container' | 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt' | 'conns';
@@ -68,30 +68,16 @@ export function processColumns(width: number, containers = false): Column[] {
   return order.flatMap((id) => all.filter((c) => c.id === id));
 }
 
+const PROCESS_TITLES: Record<Exclude<ColumnId, ByteColumnId>, string> = {
+  pid: 'PID',
+  user: 'USER',
+  name: 'PROGRAM',
+  container: 'CONTAINER',
+  conns: 'CONN',
+};
+
 function title(id: ColumnId, units: Units): string {
-  const alt = units === 'total';
-  switch (id) {
-    case 'pid':
-      return 'PID';
-    case 'user':
-      return 'USER';
-    case 'name':
-      return 'PROGRAM';
-    case 'sent':
-      return alt ? 'SENT TOTAL' : 'SENT';
-    case 'received':
-      return alt ? 'RECV TOTAL' : 'RECEIVED';
-    case 'container':
-      return 'CONTAINER';
-    case 'bar':
-      return 'SENT+RECV';
-    case 'sentAlt':
-      return alt ? 'SENT' : 'SENT TOTAL';
-    case 'receivedAlt':
-      return alt ? 'RECEIVED' : 'RECV TOTAL';
-    case 'conns':
-      return 'CONN';
-  }
+  return isByteColumn(id) ? byteColumnTitle(id, units) : PROCESS_TITLES[id];
 }
 
 export const SORT_COLUMN: Record<SortKey, ColumnId> = {

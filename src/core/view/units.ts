@@ -11,6 +11,30 @@ export function nextUnits(u: Units): Units {
   return UNITS_CYCLE[(UNITS_CYCLE.indexOf(u) + 1) % UNITS_CYCLE.length]!;
 }
 
+/** The byte columns both tables (processes and connections) show, titled by the units. */
+export type ByteColumnId = 'sent' | 'received' | 'bar' | 'sentAlt' | 'receivedAlt';
+
+export function isByteColumn(id: string): id is ByteColumnId {
+  return id === 'sent' || id === 'received' || id === 'bar' || id === 'sentAlt' || id === 'receivedAlt';
+}
+
+/** In total units the main columns show totals, and the alternate ones the rates. */
+export function byteColumnTitle(id: ByteColumnId, units: Units): string {
+  const alt = units === 'total';
+  switch (id) {
+    case 'sent':
+      return alt ? 'SENT TOTAL' : 'SENT';
+    case 'received':
+      return alt ? 'RECV TOTAL' : 'RECEIVED';
+    case 'bar':
+      return 'SENT+RECV';
+    case 'sentAlt':
+      return alt ? 'SENT' : 'SENT TOTAL';
+    case 'receivedAlt':
+      return alt ? 'RECEIVED' : 'RECV TOTAL';
+  }
+}
+
 export function unitsLabel(u: Units): string {
   return u === 'bytes' ? 'rate, bytes/s' : u === 'bits' ? 'rate, bits/s' : 'total bytes';
 }
