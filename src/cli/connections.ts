@@ -4,7 +4,8 @@
 // process details only for processes that hold a listed socket.
 import { writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openProcRoot, readNetTableInBackground, socketCountHint } from '../adapters/procfs.js';
+import { openProcRoot, socketCountHint } from '../adapters/procfs.js';
+import { readNetTableInBackground } from '../adapters/table-copy.js';
 import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners } from '../core/connections/owners.js';

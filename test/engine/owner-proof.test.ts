@@ -4,62 +4,11 @@
 // service manager that only passes it on; a vanished socket goes to the one young process that
 // fits, to the program when every one that fits runs the same program, and otherwise to nobody.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { ProcFs } from '../../src/adapters/procfs.js';
-import { parseAddress } from '../../src/core/engine/address.js';
 import { FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from '../../src/core/engine/flow.js';
-import { FlowTable } from '../../src/core/engine/flow-table.js';
-import { ProcessRegistry } from '../../src/core/engine/process-registry.js';
-import { Resolver } from '../../src/core/engine/resolver.js';
-import { readSocketTables } from '../../src/core/engine/tables.js';
-import type { ProcSource, ProcessInfo } from '../../src/core/proc/types.js';
-
-const ROOT = fileURLToPath(new URL('../../../fixtures/proc/loopback-mix', import.meta.url));
-const T = 5_000_000;
-
-/** The fixture with some processes' identities replaced (start times, names, extra pids). */
-function procWith(identity: Record<number, Partial<ProcessInfo> & { as?: number }>, inodes: Record<number, number[]> = {}): ProcSource {
-  const base = new ProcFs(ROOT, { passwdPath: join(ROOT, 'etc-passwd') });
-  const info = (pid: number): ProcessInfo | null => {
-    const o = identity[pid];
-    if (o === undefined) return base.readProcess(pid);
-    const from = base.readProcess(o.as ?? pid);
-    return from && { ...from, ...o, pid };
-  };
-  return {
-    readNetTable: (n) => base.readNetTable(n),
-    listPids: () => [...base.listPids()!, ...Object.keys(inodes).map(Number)],
-    readSocketInodes: (pid) => inodes[pid] ?? base.readSocketInodes(pid),
-    readProcess: info,
-    readStartTime: (pid) => info(pid)?.startTime ?? null,
-    readNetNs: () => null,
-    readOtherSockets: () => null,
-  };
-}
-
-function setup(proc: ProcSource): { resolver: Resolver; table: FlowTable } {
-  const resolver = new Resolver(proc, new ProcessRegistry(proc), () => readSocketTables(proc));
-  resolver.owners.eventsActive = true; // young processes known from process events
-  resolver.refreshTables();
-  return { resolver, table: new FlowTable(1) };
-}
-
-function outgoing(table: FlowTable, lport: number, rport: number): Flow {
-  const a = parseAddress('127.0.0.1')!;
-  const f = table.insert(FlowTable.hash(6, ...a.words, lport, ...a.words, rport), 6, 4, ...a.words, lport, ...a.words, rport);
-  f.initiated = true;
-  f.firstSeenMs = T;
-  return f;
-}
-
-function drain(resolver: Resolver): void {
-  for (let i = 0; i < 20 && (i === 0 || resolver.busy); i++) {
-    resolver.refreshTables();
-    resolver.step(T + 50, Infinity);
-  }
-}
+import type { Resolver } from '../../src/core/engine/resolver.js';
+import type { ProcessInfo } from '../../src/core/proc/types.js';
+import { T, drain, outgoing, procWith, setup } from './owner-fixture.js';
 
 test('a shared socket goes to the holder that started first, whatever the pid numbers', () => {
   // After pids wrap around, a child can have a lower pid than its parent: 6796 started first here.
@@ -68,6 +17,15 @@ test('a shared socket goes to the holder that started first, whatever the pid nu
   for (const pid of [6789, 6795, 6796]) resolver.owners.scanPid(pid);
   assert.equal(resolver.owners.lookup(46231), 6796);
   assert.deepEqual([...resolver.owners.holdersOf(46231)].sort(), [6789, 6795, 6796]);
+});
+
+test('holders that started in the same clock tick: the parent, though its child has the lower pid', () => {
+  // A shell connects, then forks `sleep 1` at once: start times count 10 ms ticks, and after pid
+  // numbers wrap the child's pid is the lower one. 1234 is a child of 6789 here.
+  const proc = procWith({ 6789: { startTime: 60_000 }, 1234: { as: 6795, ppid: 6789, startTime: 60_000 } }, { 1234: [46231] });
+  const { resolver } = setup(proc);
+  for (const pid of [1234, 6789]) resolver.owners.scanPid(pid);
+  assert.equal(resolver.owners.lookup(46231), 6789);
 });
 
 test('a service manager that only passes a socket on is passed over', () => {

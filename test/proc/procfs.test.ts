@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ProcFs, readNetTableInBackground, socketCountHint } from '../../src/adapters/procfs.js';
+import { ProcFs, socketCountHint } from '../../src/adapters/procfs.js';
+import { readNetTableInBackground } from '../../src/adapters/table-copy.js';
 import { parseNetTable } from '../../src/core/proc/netTable.js';
 import { parseSockstat } from '../../src/core/proc/procText.js';
 

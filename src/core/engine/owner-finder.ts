@@ -10,13 +10,20 @@ import { netnsInode } from './process-entry.js';
 /** Service managers hand sockets to the services they start; the service is the owner. */
 const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
 
+/** What orders the holders of a shared socket. */
+interface Rank {
+  start: number;
+  passer: boolean;
+  ppid: number;
+}
+
 export class OwnerFinder {
   private readonly holders = new Map<number, number[]>();
   private readonly pidInodes = new Map<number, readonly number[]>();
   /** When each pid's descriptors were last read (caller's clock). */
   private readonly scannedAt = new Map<number, number>();
   /** Start time and comm of holders of shared sockets, read when a choice is needed. */
-  private readonly ranks = new Map<number, { start: number; passer: boolean }>();
+  private readonly ranks = new Map<number, Rank>();
   private fullScan: number[] | null = null;
   /** Bumped when a full scan completes; flows waiting for one compare against it. */
   fullScansDone = 0;
@@ -46,15 +53,11 @@ export class OwnerFinder {
     if (!hs || hs.length === 0) return undefined;
     if (hs.length === 1) return hs[0];
     let best: number | undefined;
-    let bestRank: { start: number; passer: boolean } | null = null;
+    let bestRank: Rank | null = null;
     for (const pid of hs) {
       const r = this.rank(pid);
       if (r === null) continue; // gone meanwhile
-      if (
-        bestRank === null ||
-        (bestRank.passer && !r.passer) ||
-        (bestRank.passer === r.passer && (r.start < bestRank.start || (r.start === bestRank.start && pid < best!)))
-      ) {
+      if (bestRank === null || this.before(pid, r, best!, bestRank)) {
         best = pid;
         bestRank = r;
       }
@@ -62,17 +65,42 @@ export class OwnerFinder {
     return best;
   }
 
+  /**
+   * Whether holder a ranks before holder b: not a passer, then started first. Start times count
+   * clock ticks (10 ms): a shell and the child it forks right after connecting share one, so
+   * then the ancestor wins, and only between strangers the lower pid.
+   */
+  private before(a: number, ra: Rank, b: number, rb: Rank): boolean {
+    if (ra.passer !== rb.passer) return rb.passer;
+    if (ra.start !== rb.start) return ra.start < rb.start;
+    if (this.descends(b, a)) return true;
+    if (this.descends(a, b)) return false;
+    return a < b;
+  }
+
+  /** Whether `pid` descends from `ancestor` (a few generations up, as far as they can be read). */
+  private descends(pid: number, ancestor: number): boolean {
+    let p = pid;
+    for (let i = 0; i < 8; i++) {
+      const r = this.rank(p);
+      if (r === null || r.ppid <= 1) return false;
+      if (r.ppid === ancestor) return true;
+      p = r.ppid;
+    }
+    return false;
+  }
+
   /** Every process seen holding the inode. */
   holdersOf(inode: number): readonly number[] {
     return this.holders.get(inode) ?? [];
   }
 
-  private rank(pid: number): { start: number; passer: boolean } | null {
+  private rank(pid: number): Rank | null {
     let r = this.ranks.get(pid);
     if (!r) {
       const info = this.proc.readProcess(pid);
       if (!info) return null;
-      r = { start: info.startTime, passer: pid === 1 || SOCKET_PASSERS.has(info.name) };
+      r = { start: info.startTime, passer: pid === 1 || SOCKET_PASSERS.has(info.name), ppid: info.ppid };
       this.ranks.set(pid, r);
     }
     return r;
@@ -101,6 +129,16 @@ export class OwnerFinder {
   }
 
   private followRead(pid: number, inodes: readonly number[], nowMs: number): void {
+    if (!this.eventsActive && this.proc.readStat) {
+      // Without events only its stat tells its parent, an exec, or a reused pid. Gone already:
+      // what it held cannot be told from what it inherited, so it proves nothing.
+      const stat = this.proc.readStat(pid);
+      if (stat === null) {
+        this.census.exited(pid, nowMs);
+        return;
+      }
+      this.census.sighted(pid, stat);
+    }
     const ppid = this.census.parentOf(pid);
     // The parent must have been read since this process began, or a socket it opened just
     // before the fork would look like the child's own.

@@ -9,6 +9,8 @@
 // inherited from its parent (a shell loop's connection held by each `sleep 1` it starts) proves
 // nothing; neither does a socket known to be something else: a unix, netlink or packet socket, or
 // an inet socket the tables tie to another conversation.
+import type { ProcStat } from '../proc/types.js';
+
 export const YOUNG_MS = 2000;
 const REMEMBER_MS = 10_000;
 /** Packet timestamps and the caller's clock may differ by this much. */
@@ -37,8 +39,30 @@ interface Life {
   held: readonly number[];
   /** Its identity must be (re)read: not read yet, or it exec'd since. */
   unnamed: boolean;
+  /** Start time of the process its identity was read from (0: not read). */
+  namedStart: number;
+  /** comm and start time at the last read of its stat (polling mode; '' and 0 until then). */
+  comm: string;
+  startTime: number;
   /** Its network namespace (0: bwtop's own): it proves flows of that namespace only. */
   netns: number;
+}
+
+function newLife(ppid: number, bornMs: number): Life {
+  const gained = new Map<number, Gained>();
+  return {
+    ppid,
+    bornMs,
+    exitMs: Infinity,
+    lastSeenMs: bornMs,
+    gained,
+    held: [],
+    unnamed: true,
+    namedStart: 0,
+    comm: '',
+    startTime: 0,
+    netns: 0,
+  };
 }
 
 export interface Candidates {
@@ -73,7 +97,54 @@ export class ProcessCensus {
       life.unnamed = true; // exec after fork: the same process, born at its fork, a new program
       return;
     }
-    this.lives.set(pid, { ppid, bornMs: nowMs, exitMs: Infinity, lastSeenMs: nowMs, gained: new Map(), held: [], unnamed: true, netns: 0 });
+    this.lives.set(pid, newLife(ppid, nowMs));
+  }
+
+  /**
+   * Without process events, what a read of its stat says of a followed process: its parent (so
+   * sockets it inherited are told apart), an exec since its identity was read (comm changed:
+   * read it again), or its pid now naming another process (start time changed: the evidence of
+   * the one that exited goes with it, and the new one began after the old one was last seen).
+   */
+  sighted(pid: number, stat: ProcStat): void {
+    let life = this.lives.get(pid);
+    if (!life) return;
+    if (life.startTime !== 0 && life.startTime !== stat.startTime) {
+      life = newLife(0, life.lastSeenMs);
+      this.lives.set(pid, life);
+    }
+    if (life.ppid === 0) life.ppid = stat.ppid;
+    if (life.comm !== '' && life.comm !== stat.comm) life.unnamed = true;
+    life.comm = stat.comm;
+    life.startTime = stat.startTime;
+  }
+
+  /** Its identity was read just now, from the process that started at `startTime`. */
+  named(pid: number, startTime: number): void {
+    const life = this.lives.get(pid);
+    if (!life) return;
+    life.namedStart = startTime;
+    life.unnamed = false;
+  }
+
+  /**
+   * Whether the name read for the process that started at `startTime` is still its program's:
+   * read from that very process, with no exec seen since.
+   */
+  nameCurrent(pid: number, startTime: number): boolean {
+    const life = this.lives.get(pid);
+    return life !== undefined && !life.unnamed && life.namedStart === startTime;
+  }
+
+  /** Whether a process that started at `startTime` can be the one followed (unknown start: yes). */
+  sameProcess(pid: number, startTime: number): boolean {
+    const life = this.lives.get(pid);
+    return life !== undefined && (life.startTime === 0 || life.startTime === startTime);
+  }
+
+  /** Whether the followed process is not known to have exited. */
+  isAlive(pid: number): boolean {
+    return this.lives.get(pid)?.exitMs === Infinity;
   }
 
   exited(pid: number, nowMs: number): void {

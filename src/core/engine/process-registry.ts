@@ -50,12 +50,12 @@ export class ProcessRegistry {
 
   /**
    * Re-read name and command line: a process first read just after fork may have exec'd since
-   * (`ip netns exec ... curl` becomes curl).
+   * (`ip netns exec ... curl` becomes curl). False when it could not be read: gone, or a program entry.
    */
-  refresh(entry: ProcessEntry): void {
-    if (entry.exitedAtMs || entry.pids) return;
+  refresh(entry: ProcessEntry): boolean {
+    if (entry.exitedAtMs || entry.pids) return false;
     const info = this.proc.readProcess(entry.pid);
-    if (!info || info.startTime !== entry.startTime) return;
+    if (!info || info.startTime !== entry.startTime) return false;
     entry.name = info.name;
     // A zombie (exited, not yet reaped) reads an empty command line and no exe: keep what it had.
     if (info.cmdline !== '') entry.cmdline = info.cmdline;
@@ -63,6 +63,7 @@ export class ProcessRegistry {
     entry.uid = info.uid;
     entry.user = info.user;
     entry.ppid = info.ppid;
+    return true;
   }
 
   /** The program entry for bytes of one of `members` (all of one program), made on first use. */

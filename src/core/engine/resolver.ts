@@ -59,7 +59,7 @@ export class Resolver {
     // (fork, then exec curl).
     this.owners.onYoungRead = (pid, nowMs) => {
       const e = this.registry.byPid(pid, nowMs);
-      if (e) this.registry.refresh(e);
+      if (e && this.registry.refresh(e)) this.owners.census.named(pid, e.startTime);
     };
     this.tables = new SocketTables(readTables);
   }

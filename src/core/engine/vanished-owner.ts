@@ -39,10 +39,14 @@ export function vanishedSocketOwner(c: VanishedContext, f: Flow, scanned: Set<nu
   if (pids.size === 0) return undefined;
   const members: ProcessEntry[] = [];
   for (const pid of pids) {
-    const e = c.registry.lastOf(pid);
-    if (!e) return null; // never named: its bytes cannot go to a row
-    // Named before an exec it has made since (`ip netns exec` becomes curl): read it again while it runs.
-    if (!e.exitedAtMs) c.registry.refresh(e);
+    let e = c.registry.lastOf(pid);
+    if (!e || !c.owners.census.nameCurrent(pid, e.startTime)) {
+      // Never named, or named before an exec seen since (`ip netns exec` becomes curl): only a
+      // read while it still runs names it; gone, its bytes cannot go to a row.
+      e = c.owners.census.isAlive(pid) ? (c.registry.byPid(pid, nowMs) ?? undefined) : undefined;
+      if (!e || !c.owners.census.sameProcess(pid, e.startTime) || !c.registry.refresh(e)) return null;
+      c.owners.census.named(pid, e.startTime);
+    } else if (!e.exitedAtMs) c.registry.refresh(e);
     members.push(e);
   }
   if (members.length === 1) return members[0]!;

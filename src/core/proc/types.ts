@@ -47,6 +47,13 @@ export interface ProcessInfo {
   exe: string;
 }
 
+/** The fields of /proc/PID/stat the census needs. */
+export interface ProcStat {
+  comm: string;
+  ppid: number;
+  startTime: number;
+}
+
 /** Non-inet socket tables whose inodes tell a young process's other sockets apart. */
 export type OtherSocketTable = 'unix' | 'netlink' | 'packet';
 
@@ -60,6 +67,12 @@ export interface ProcSource {
   readProcess(pid: number): ProcessInfo | null;
   /** Just the start time (field 22 of stat): the cheap liveness check, run every refresh. */
   readStartTime(pid: number): number | null;
+  /**
+   * comm, parent and start time from one read of stat: without process events, what tells a
+   * young process's parent, an exec (comm changed) and a reused pid (start time changed).
+   * Optional: sources without it (test doubles) are read with readProcess.
+   */
+  readStat?(pid: number): ProcStat | null;
   /**
    * The network namespace a process lives in ("net:[4026531840]"), or 'self' for the reader's
    * own; null when unknown (fixture copies carry none).
