@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer[];
+  body: string | Buffer;
 }
 
 export type Route = (query: URLSearchParams) => Reply | Promise<Reply>;
@@ -55,15 +55,11 @@ async function answer(routes: ReadonlyMap<string, Route>, req: IncomingMessage, 
       reply = text(500, `internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  const parts = typeof reply.body === 'string' ? [Buffer.from(reply.body)] : reply.body;
-  const length = parts.reduce((n, b) => n + b.length, 0);
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(length) });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  for (const b of parts) res.write(b);
-  res.end();
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  // One write of the whole body (a large answer is one Buffer, not pieces to copy together).
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
 }
 
 /** Listens on host:port; rejects with listenErrorSentence's sentence as an Error. */

@@ -24,6 +24,8 @@ export interface Sink {
   wantsSockets?(pid: number): boolean;
   /** How fresh the socket tables must be for this refresh (see table-plan.ts; default 'fresh'). */
   socketNeed?(): SocketNeed;
+  /** Every namespace's sockets are listed with their holders (see TableSources.everyNamespace). */
+  everyNamespace?(): boolean;
   close(): void;
   /** Live mode: called once, when the capture is open, with the engine's live socket tables. */
   attachTables?(view: SocketView): void;

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { startHttpServer, type Reply, type Route } from '../adapters/http-server.js';
 import { ConnectionsPages } from '../core/export/connections-page.js';
-import type { SocketView } from '../core/export/socket-view.js';
 import { run, type Sink } from './app.js';
 import { EXPORT_HELP } from './args.js';
 import { parseExportArgs, parseListen } from './export-args.js';
@@ -14,8 +13,10 @@ import { ExportMetrics } from './export-metrics.js';
 import { realDeps } from './real-deps.js';
 import { UserError, type CliIo } from './io.js';
 
-/** The header that says how old the socket tables behind /connections are. */
+/** The header that says how old the socket tables behind /connections are (the oldest listed). */
 export const TABLES_AGE_HEADER = 'x-bwtop-tables-age-ms';
+/** The age of each listed namespace's tables: `inode=ms, inode=ms`, in the page's order. */
+export const NETNS_AGES_HEADER = 'x-bwtop-netns-tables-age-ms';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,10 +32,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const { host, port } = parseListen(o.listen ?? DEFAULT_LISTEN);
   const deps = realDeps(o.procRoot);
   const metrics = new ExportMetrics(version(), o.perPid);
-  let view: SocketView | null = null;
   let pages: ConnectionsPages | null = null;
-  let tablesReadMs = 0;
-  const tablesRead = (): number => view?.fullReadMs?.() || Date.now();
 
   const routes = new Map<string, Route>();
   routes.set('/metrics', async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.page() }));
@@ -54,13 +52,18 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
       const a = pages.answer(query);
       const buildMs = performance.now() - t0;
       if (a.status === 400) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: a.error + '\n' };
+      // Each namespace's tables have their own age: the page is as old as its oldest.
+      const now = Date.now();
+      const ages = a.spaces.map((s) => ({ inode: s.inode, ms: Math.max(0, now - (s.readMs || now)) }));
+      const oldest = Math.max(...ages.map((x) => x.ms));
       return {
         status: 200,
         headers: {
           'content-type': 'application/json',
           'cache-control': 'no-store',
-          'last-modified': new Date(tablesReadMs).toUTCString(),
-          [TABLES_AGE_HEADER]: String(Math.max(0, Date.now() - tablesReadMs)),
+          'last-modified': new Date(now - oldest).toUTCString(),
+          [TABLES_AGE_HEADER]: String(oldest),
+          [NETNS_AGES_HEADER]: ages.map((x) => `${x.inode ?? 'unknown'}=${x.ms}`).join(', '),
           'server-timing': `${pages.kept ? 'kept' : 'build'};dur=${buildMs.toFixed(1)}`,
         },
         body: a.body,
@@ -77,19 +80,17 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const sink: Sink = {
     update(s) {
       metrics.update(s);
-      // The live schedule re-reads every row while /connections is served, less often while
-      // connections churn: the age the answer gives is that of the last full read.
-      tablesReadMs = tablesRead();
     },
-    // /connections answers from the tables: they are re-read each refresh while it is served.
+    // /connections answers from the tables: they are re-read each refresh while it is served
+    // (less often while connections churn; the ages the answer gives are those of the last
+    // reads), every namespace's, with the holders of every socket looked for.
     socketNeed: () => (o.connections ? 'fresh' : 'none'),
+    everyNamespace: () => o.connections,
     // A replayed capture's final counters stay served until SIGTERM/SIGINT (unless --count).
     holdAfterReplay: o.count === 0,
     close() {}, // the server closes below, after run() returns
     attachTables(v) {
-      view = v;
       pages = new ConnectionsPages(v);
-      tablesReadMs = tablesRead();
       announce();
     },
   };

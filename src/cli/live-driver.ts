@@ -35,6 +35,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
     readListeners: dumps ? (t) => dumps.dump(t, LISTEN_ONLY) : undefined,
     socketNeed: sink.socketNeed?.bind(sink),
+    everyNamespace: sink.everyNamespace?.bind(sink),
     refreshLocal: () => {
       // Without link events, interfaces are checked at each refresh (a directory of /sys).
       if (deps.watchLinks && !links) captures.reconcile();

@@ -1,8 +1,16 @@
 // /connections answered from a socket view: the command's filters as query parameters, holders
-// and their details, and one sentence for a parameter it does not understand.
+// and their details, every namespace's sockets (`?netns=self`: the exporter's own), the same bytes
+// as `connections --json`, kept texts and answers, and one sentence for a parameter it does not
+// understand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConnectionsPages, connectionsPage } from '../../src/core/export/connections-page.js';
+import { ConnectionsPages, PageBuilder, queryWords } from '../../src/core/export/connections-page.js';
+import { JsonListing } from '../../src/core/connections/json.js';
+import { tableOf } from '../../src/core/engine/socket-index.js';
+import { connectionsOptions, type ConnectionsWords } from '../../src/core/connections/args.js';
+import { rowLister } from '../../src/core/connections/listing.js';
+import type { OwnerMap } from '../../src/core/connections/owners.js';
+import { selectedTables } from '../../src/core/connections/select.js';
 import type { SocketView } from '../../src/core/export/socket-view.js';
 import type { ProcessInfo, SocketEntry } from '../../src/core/proc/types.js';
 
@@ -32,13 +40,27 @@ const PROCS: Record<number, ProcessInfo> = {
   800: { pid: 800, startTime: 3, name: 'nginx', cmdline: 'nginx: master process', uid: 0, user: 'root', ppid: 1, exe: '' },
 };
 const CONTAINERS: Record<number, string> = { 800: 'web' };
+const FOREIGN = [row('tcp', 4, '10.78.0.1', 7411, '0.0.0.0', 0, 'LISTEN', 21), row('udp', 6, '::', 5353, '::', 0, 'UNCONN', 22)];
+HOLDERS[21] = [950];
+PROCS[950] = { pid: 950, startTime: 4, name: 'node', cmdline: 'node server.js', uid: 0, user: 'root', ppid: 1, exe: '' };
+let generation = 1;
+let changed: Set<number> | null = new Set();
+const spaceOf = (inode: number, container: string | null, foreign: boolean, rows: SocketEntry[]) => ({
+  ns: { inode, container, foreign },
+  rows: (t: string) => rows.filter((e) => tableOf(e) === t),
+  readMs: 1000,
+  generation,
+});
 const view: SocketView = {
-  entries: () => ROWS,
+  spaces: (others) => [spaceOf(4026531840, null, false, ROWS), ...(others ? [spaceOf(4026532300, 'bwtop-cn-a', true, FOREIGN)] : [])],
   holders: (i) => HOLDERS[i] ?? [],
   process: (pid) => PROCS[pid] ?? null,
-  namespace: () => ({ inode: 4026531840, container: null, foreign: false }),
   containerOf: (pid) => CONTAINERS[pid] ?? null,
-  version: () => '1',
+  holdersChanged: () => {
+    const c = changed;
+    changed = new Set();
+    return c;
+  },
 };
 
 interface Row {
@@ -50,10 +72,15 @@ interface Row {
   processes: { pid: number; name: string }[];
 }
 
-function ask(query: string): Row[] {
-  const a = connectionsPage(view, new URLSearchParams(query));
+function body(query: string, builder = new PageBuilder(view)): Buffer {
+  const a = builder.answer(new URLSearchParams(query));
   assert.equal(a.status, 200, a.status === 400 ? a.error : '');
-  return JSON.parse(Buffer.concat(a.status === 200 ? a.body : []).toString());
+  return a.status === 200 ? a.body : Buffer.alloc(0);
+}
+
+/** The sockets of bwtop's own namespace (the other one's are asked for on their own). */
+function ask(query: string): Row[] {
+  return JSON.parse(body(query).toString()).filter((r: Row) => r.netns === 4026531840);
 }
 
 const locals = (q: string): string[] => ask(q).map((r) => `${r.local} ${r.state}`);
@@ -86,8 +113,10 @@ test('holders come with their details; a socket without a known holder has none'
 });
 
 test('a parameter it does not understand is a 400 with one sentence', () => {
-  const no = (q: string, error: string): void => assert.deepEqual(connectionsPage(view, new URLSearchParams(q)), { status: 400, error });
-  no('colour=red', 'unknown parameter "colour"; /connections takes listening, all, state, proto, pid, 4 and 6');
+  const no = (q: string, error: string): void =>
+    assert.deepEqual(new PageBuilder(view).answer(new URLSearchParams(q)), { status: 400, error });
+  no('colour=red', 'unknown parameter "colour"; /connections takes listening, all, state, proto, pid, netns, 4 and 6');
+  no('netns=other', 'unknown namespace choice "other" in netns; use netns=self for bwtop\'s own network namespace only, or netns=all');
   no('listening=yes', 'parameter "listening" takes no value (or 1 or 0), not "yes"');
   no('state=BOGUS', 'unknown socket state "BOGUS" in state; use names like LISTEN, ESTABLISHED, TIME_WAIT or UNCONN');
   no('proto=sctp', 'unknown protocol "sctp" in proto; use tcp, udp or tcp,udp');
@@ -102,34 +131,89 @@ test('rows carry their namespace, and the container of their first holder in one
       '0.0.0.0:22 4026531840 null',
       '10.0.0.5:22 4026531840 null',
       '10.0.0.5:40000 4026531840 null',
+      '10.0.0.5:41000 4026531840 null',
       '[::]:80 4026531840 web',
       '0.0.0.0:53 4026531840 null',
-      '10.0.0.5:41000 4026531840 null',
     ],
   );
   const tw = rows.find((r) => r.state === 'TIME_WAIT')!;
   assert.deepEqual([tw.inode, tw.processes], [0, []], 'a TIME_WAIT socket has no inode and no holder');
 });
 
-test('an answer is kept until the view changes, per query', () => {
-  let version = 1;
-  let built = 0;
-  const counting: SocketView = {
-    ...view,
-    entries: () => {
-      built++;
-      return ROWS;
-    },
-    version: () => String(version),
-  };
-  const pages = new ConnectionsPages(counting);
+test("every namespace's sockets follow the exporter's own, named like the command names them; netns=self leaves them out", () => {
+  const all = (q: string) =>
+    (JSON.parse(body(q).toString()) as Row[]).map((r) => `${r.local} ${r.netns} ${r.container} ${r.processes.map((p) => p.pid)}`);
+  assert.deepEqual(
+    all('listening'),
+    [
+      '0.0.0.0:22 4026531840 null 700',
+      '10.78.0.1:7411 4026532300 bwtop-cn-a 950',
+      '[::]:80 4026531840 web 800',
+      '0.0.0.0:53 4026531840 null ',
+      '[::]:5353 4026532300 bwtop-cn-a ',
+    ].sort((a, b) => order(a) - order(b)),
+  );
+  assert.deepEqual(
+    all('listening&netns=self'),
+    all('listening').filter((r) => r.includes(' 4026531840 ')),
+  );
+  assert.deepEqual(all('listening&netns=all'), all('listening'));
+});
+
+/** Namespaces in turn (own first), and in each the tables tcp, tcp6, udp, udp6. */
+function order(line: string): number {
+  return ['0.0.0.0:22', '[::]:80', '0.0.0.0:53', '10.78.0.1:7411', '[::]:5353'].findIndex((l) => line.startsWith(`${l} `));
+}
+
+test('the bytes are those `connections --json` writes for the same sockets, through its own filter', () => {
+  const owners: OwnerMap = new Map(Object.entries(HOLDERS).map(([i, hs]) => [Number(i), hs]));
+  for (const q of ['', 'all', 'listening', 'state=time-wait', 'pid=950', 'proto=udp&6', 'netns=self&4']) {
+    const parsed = connectionsOptions(queryWords(new URLSearchParams(q)) as ConnectionsWords);
+    assert.ok(parsed.ok);
+    const { filter, pids, netns } = parsed.options;
+    const listing = new JsonListing(view.process, view.containerOf);
+    for (const s of view.spaces(netns === 'all')) {
+      listing.namespace(s.ns);
+      const list = rowLister(pids === undefined ? { states: filter.states } : { states: filter.states, pids }, owners, listing);
+      for (const t of selectedTables(filter)) for (const e of s.rows(t.name)) list(e);
+    }
+    assert.equal(body(q).toString(), Buffer.concat(listing.finish()).toString(), q);
+  }
+});
+
+test("each socket's text is written once and kept while its row, holders and their details are the same", () => {
+  const builder = new PageBuilder(view);
+  const first = body('all', builder);
+  const written = builder.written;
+  assert.equal(written, ROWS.length + FOREIGN.length);
+  generation++; // a new read of the same sockets
+  assert.deepEqual(body('all', builder), first);
+  assert.equal(builder.written, written + 1, 'only the TIME_WAIT row (no inode to keep it by) is written again');
+  PROCS[950] = { ...PROCS[950]!, name: 'node2' };
+  try {
+    const again = JSON.parse(body('all', builder).toString()) as Row[];
+    assert.equal(builder.written, written + 3, 'the rows of a holder whose details changed are written again');
+    assert.equal(again.find((r) => r.inode === 21)!.processes[0]!.name, 'node2');
+  } finally {
+    PROCS[950] = { ...PROCS[950]!, name: 'node' };
+  }
+});
+
+test('an answer is kept per query until the tables are read again or a listed socket changes holders', () => {
+  const pages = new ConnectionsPages(view);
   const first = pages.answer(new URLSearchParams('all'));
   assert.equal(pages.answer(new URLSearchParams('all')), first);
-  pages.answer(new URLSearchParams('listening'));
-  assert.equal(built, 2, 'one build per query');
-  version = 2;
-  const again = pages.answer(new URLSearchParams('all'));
-  assert.notEqual(again, first);
-  assert.equal(built, 3, 'a new version builds again');
-  assert.deepEqual(again, first, 'with the same rows, the same answer');
+  assert.equal(pages.kept, true);
+  changed = new Set([99999]); // a socket the answer does not list (a client's own connection)
+  assert.equal(pages.answer(new URLSearchParams('all')), first);
+  changed = new Set([21]);
+  const rebuilt = pages.answer(new URLSearchParams('all'));
+  assert.notEqual(rebuilt, first);
+  assert.equal(pages.kept, false);
+  assert.deepEqual(rebuilt, first, 'with the same rows, the same answer');
+  changed = null; // too many changes to tell
+  assert.notEqual(pages.answer(new URLSearchParams('all')), rebuilt);
+  const kept = pages.answer(new URLSearchParams('all'));
+  generation++;
+  assert.notEqual(pages.answer(new URLSearchParams('all')), kept, 'a new read builds again');
 });

@@ -79,8 +79,25 @@ export function jsonSocketHead(row: SocketEntry): string {
 }
 
 /** The end of a socket's object: closes its processes, then its namespace and container. */
-function rowEnd(netns: number | null, container: string | null): string {
+export function jsonRowEnd(netns: number | null, container: string | null): string {
   return '],"netns":' + netns + ',"container":' + (container === null ? 'null' : jsonString(container)) + '}';
+}
+
+/** A holder's object in a socket's processes array. */
+export function jsonProcess(p: ProcessInfo): string {
+  return (
+    '{"pid":' +
+    p.pid +
+    ',"name":' +
+    jsonString(p.name) +
+    ',"user":' +
+    jsonString(p.user) +
+    ',"uid":' +
+    p.uid +
+    ',"cmdline":' +
+    jsonString(p.cmdline) +
+    '}'
+  );
 }
 
 export class JsonListing implements ListingSink {
@@ -113,7 +130,7 @@ export class JsonListing implements ListingSink {
     const c = socketContainer(holders, this.containerOf, this.ns);
     let end = this.ends.get(c ?? '');
     if (end === undefined) {
-      end = rowEnd(this.ns.inode, c);
+      end = jsonRowEnd(this.ns.inode, c);
       this.ends.set(c ?? '', end);
     }
     return end;
@@ -123,20 +140,7 @@ export class JsonListing implements ListingSink {
     let f = this.fragments.get(pid);
     if (f === undefined) {
       const p = this.lookup(pid);
-      f =
-        p === null
-          ? null
-          : '{"pid":' +
-            p.pid +
-            ',"name":' +
-            jsonString(p.name) +
-            ',"user":' +
-            jsonString(p.user) +
-            ',"uid":' +
-            p.uid +
-            ',"cmdline":' +
-            jsonString(p.cmdline) +
-            '}';
+      f = p === null ? null : jsonProcess(p);
       this.fragments.set(pid, f);
     }
     return f;

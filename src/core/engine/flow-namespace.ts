@@ -20,15 +20,30 @@ export function foreignTablesToRead(pending: readonly Flow[], netns: NetnsRegist
   return out;
 }
 
-/** Re-read the tables of every other namespace that carried traffic (connection states); returns them. */
-export function refreshUsedNamespaces(netns: NetnsRegistry): SocketTables[] {
-  const used: SocketTables[] = [];
-  for (const ns of netns.all()) {
-    if (ns.tables.generation === 0) continue;
+/**
+ * Reading other namespaces' tables takes about this long per refresh at most (each read of a text
+ * table walks the kernel's connection hash: milliseconds each, whatever the namespace holds);
+ * beyond it the rest wait for the next refresh, the longest unread first.
+ */
+export const NAMESPACE_READ_BUDGET_MS = 20;
+
+/**
+ * Re-read other namespaces' tables: those that carried traffic (connection states), or with
+ * `every` all of them (the exporter's /connections lists them), the longest unread first, until
+ * NAMESPACE_READ_BUDGET_MS is spent (at least one each time). `now` stamps each read. Returns
+ * the tables of every namespace read so far (their sockets' holders are worth keeping).
+ */
+export function refreshNamespaces(netns: NetnsRegistry, now: () => number, every: boolean): SocketTables[] {
+  const due = [...netns.all()]
+    .filter((ns) => every || ns.tables.generation !== 0)
+    .sort((a, b) => a.tables.fullReadMs - b.tables.fullReadMs || a.inode - b.inode);
+  const start = now();
+  for (const [i, ns] of due.entries()) {
+    if (i > 0 && now() - start >= NAMESPACE_READ_BUDGET_MS) break;
     ns.tables.refresh();
-    used.push(ns.tables);
+    ns.tables.fullReadMs = now();
   }
-  return used;
+  return [...netns.all()].filter((ns) => ns.tables.generation !== 0).map((ns) => ns.tables);
 }
 
 /** Tie young processes' sockets to the conversations the tables of their namespace show them in. */

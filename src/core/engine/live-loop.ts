@@ -173,10 +173,11 @@ export class LiveLoop {
     // The first tables and the newest processes synchronously: whoever asks right after start
     // (the exporter's first scrape) finds the sockets and their owners, bwtop's own among them.
     const r = this.engine.resolver;
-    r.refreshTables();
+    this.engine.watchNamespaces(this.t.now());
+    r.everyNamespace = this.o.everyNamespace?.() ?? false;
+    r.refreshTables(this.t.now);
     this.tables.markRead();
     this.o.refreshLocal();
-    this.engine.watchNamespaces(this.t.now());
     // Learn every existing socket's owner in the background, so old connections resolve at once.
     r.owners.startFullScan();
     r.owners.stepFullScan(PIDS_PER_PASS, this.t.now());
@@ -248,6 +249,7 @@ export class LiveLoop {
     // With process events every exit is reported; without them, look.
     if (!r.owners.eventsActive) for (const pid of this.engine.registry.checkLiveness(now)) r.owners.pidGone(pid);
     r.step(now, PIDS_PER_PASS);
+    if (r.busy) this.schedulePass(); // a full scan the refresh started goes on in passes
     this.o.emit(this.engine.snapshot(now, this.o.dropped(), this.o.wantsSockets));
     this.emitted++;
     this.ticking = false;

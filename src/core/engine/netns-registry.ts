@@ -41,6 +41,11 @@ export class NetnsRegistry {
   strangers = 0;
   /** Discoveries made, for tests and the bench. */
   fullReads = 0;
+  /**
+   * A full re-read also at least this often (Infinity: only when due): without process events,
+   * while every namespace's sockets are listed, nothing else tells of a namespace made since.
+   */
+  rescanMs = Infinity;
 
   constructor(private readonly proc: ProcSource) {
     this.own = proc.readPidNet ? netnsInode(proc.readNetNs('self')) : null;
@@ -81,6 +86,7 @@ export class NetnsRegistry {
     if (!this.enabled) return false;
     let changed = false;
     if (this.strangers > 0 && nowMs - this.lastFullMs >= FULL_GAP_MS) this.fullDue = true;
+    if (nowMs - this.lastFullMs >= this.rescanMs) this.fullDue = true;
     this.strangers = 0;
     if (this.fullDue) {
       this.fullDue = false;

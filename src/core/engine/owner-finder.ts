@@ -4,6 +4,7 @@
 // proceeds in bounded steps so capture and the screen keep running.
 import type { ProcSource } from '../proc/types.js';
 import { parseOtherSocketInodes } from '../proc/procText.js';
+import { HolderChanges } from './holder-changes.js';
 import { ProcessCensus } from './process-census.js';
 import { netnsInode } from './process-entry.js';
 
@@ -11,11 +12,7 @@ import { netnsInode } from './process-entry.js';
 const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
 
 /** What orders the holders of a shared socket. */
-interface Rank {
-  start: number;
-  passer: boolean;
-  ppid: number;
-}
+type Rank = { start: number; passer: boolean; ppid: number };
 
 export class OwnerFinder {
   private readonly holders = new Map<number, number[]>();
@@ -27,7 +24,8 @@ export class OwnerFinder {
   private fullScan: number[] | null = null;
   /** Bumped when a full scan completes; flows waiting for one compare against it. */
   fullScansDone = 0;
-  pidsRead = 0;
+  /** Sockets whose holders changed, for lists built earlier (holder-changes.ts). */
+  readonly changes = new HolderChanges();
   readonly census = new ProcessCensus();
   /** Called when a young process is first seen with a socket of its own (its details are read then). */
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
@@ -109,8 +107,9 @@ export class OwnerFinder {
   /** Read one process's sockets into the map. False when it has vanished. */
   scanPid(pid: number, nowMs = 0): boolean {
     const inodes = this.proc.readSocketInodes(pid);
-    this.pidsRead++;
-    this.forgetPid(pid);
+    const before = this.pidInodes.get(pid);
+    this.forgetPid(pid, false);
+    this.changes.diff(before, inodes);
     if (!inodes) {
       if (!this.eventsActive) this.census.exited(pid, nowMs);
       return false;
@@ -267,7 +266,8 @@ export class OwnerFinder {
     this.forgetPid(pid);
   }
 
-  forgetPid(pid: number): void {
+  /** `note`: the holders it drops count as changed (not when it is read again at once). */
+  forgetPid(pid: number, note = true): void {
     this.scannedAt.delete(pid);
     this.ranks.delete(pid);
     const old = this.pidInodes.get(pid);
@@ -277,6 +277,7 @@ export class OwnerFinder {
       if (!hs) continue;
       const i = hs.indexOf(pid);
       if (i >= 0) hs.splice(i, 1);
+      if (note) this.changes.note(ino);
       if (hs.length === 0) this.holders.delete(ino);
     }
     this.pidInodes.delete(pid);
@@ -289,7 +290,7 @@ export class OwnerFinder {
 
   /** A socket found closed: nobody holds it any more. */
   dropInode(inode: number): void {
-    this.holders.delete(inode);
+    if (this.holders.delete(inode)) this.changes.note(inode);
   }
 
   /** Drop inodes that are no longer in any socket table, so the map stays bounded. */

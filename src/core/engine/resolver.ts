@@ -25,7 +25,7 @@ import { PROTO_TCP } from '../packet.js';
 import { NetnsRegistry } from './netns-registry.js';
 import { NatCopies } from './nat-copies.js';
 import { NEWEST_PIDS, RESCAN_AFTER_MS, listenerOwner, searchLikely } from './likely-owner.js';
-import { foreignTablesToRead, natCopyOf, refreshUsedNamespaces, tieYoungSockets } from './flow-namespace.js';
+import { foreignTablesToRead, natCopyOf, refreshNamespaces, tieYoungSockets } from './flow-namespace.js';
 
 export const MISSES_TO_GIVE_UP = 2;
 
@@ -45,6 +45,8 @@ export class Resolver {
   givenUp = 0;
   natCopies = 0;
   readonly nat: NatCopies; // connection tracking, read on a miss to tell NAT copies
+  /** Every other namespace's tables are kept read, not only those that carried traffic (a list of every socket is served). */
+  everyNamespace = false;
 
   constructor(
     proc: ProcSource,
@@ -88,19 +90,19 @@ export class Resolver {
   }
 
   /** Re-read all tables (each refresh): also forgets owners of sockets that are gone. */
-  refreshTables(): void {
+  refreshTables(now: () => number = () => 0): void {
     this.tables.refresh(ALL_TABLES);
-    this.tablesRefreshed();
+    this.tablesRefreshed(now);
   }
 
   /**
    * After all four tables were installed (by refreshTables or the caller's async read): also
-   * re-read every other namespace that carried traffic (connection states), then forget owners of
-   * sockets gone from all of them.
+   * re-read other namespaces (those that carried traffic, or every one with `everyNamespace`;
+   * within a time budget, see flow-namespace.ts), then forget owners of sockets gone from all.
    */
-  tablesRefreshed(): void {
-    const used = refreshUsedNamespaces(this.netns);
-    this.owners.retainInodes((ino) => this.tables.hasInode(ino) || used.some((t) => t.hasInode(ino)));
+  tablesRefreshed(now: () => number = () => 0): void {
+    const read = refreshNamespaces(this.netns, now, this.everyNamespace);
+    this.owners.retainInodes((ino) => this.tables.hasInode(ino) || read.some((t) => t.hasInode(ino)));
   }
 
   /** The tables of other namespaces that pending flows need and that were not read since they began. */

@@ -4,6 +4,8 @@
 import type { SocketEntry } from '../proc/types.js';
 import type { Engine } from './engine.js';
 import { ALL_TABLES, type TableName } from './socket-index.js';
+import { FULL_GAP_MS } from './netns-registry.js';
+import { OwnerSearch, type SearchSpace } from './owner-search.js';
 import { allChecked, lookUpFlows, planTables, type ExactLookup, type ReadMark, type SocketNeed } from './table-plan.js';
 
 const TCP_TABLES: readonly TableName[] = ['tcp', 'tcp6'];
@@ -24,6 +26,12 @@ export interface TableSources {
   readListeners?(names: readonly TableName[]): Promise<SocketEntry[]>;
   /** What the sink needs of the tables this refresh (default 'fresh': every row, each refresh). */
   socketNeed?(): SocketNeed;
+  /**
+   * Every socket of every network namespace is listed with its holders (the exporter's
+   * /connections): each read of every row also reads every other namespace's tables (within a
+   * budget, see flow-namespace.ts) and looks for the holders of sockets that have none (owner-search.ts).
+   */
+  everyNamespace?(): boolean;
 }
 
 export class TableReads {
@@ -34,6 +42,7 @@ export class TableReads {
   private lastBoundRead = -Infinity;
   private scansSeen = 0;
   private changesAtRefresh = 0;
+  private search: OwnerSearch | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -87,6 +96,15 @@ export class TableReads {
     );
   }
 
+  /** Holders of every namespace's sockets that have none (owner-search.ts). */
+  private searchOwners(): void {
+    const r = this.engine.resolver;
+    this.search ??= new OwnerSearch(r.owners);
+    const spaces: SearchSpace[] = [{ tables: r.tables, pids: [] }];
+    for (const ns of r.netns.all()) if (ns.tables.generation !== 0) spaces.push({ tables: ns.tables, pids: ns.pids });
+    this.search.run(spaces, this.now());
+  }
+
   /** Before a refresh: read what may have changed since the last one (table-plan.ts). */
   async refresh(): Promise<void> {
     const r = this.engine.resolver;
@@ -100,12 +118,17 @@ export class TableReads {
     const churning = this.engine.socketChanges !== this.changesAtRefresh && r.owners.eventsActive;
     this.changesAtRefresh = this.engine.socketChanges;
     const need = this.o.socketNeed?.() ?? 'fresh';
+    const every = this.o.everyNamespace?.() ?? false;
+    r.everyNamespace = every;
+    // Without process events nothing else tells of a namespace made since the last look.
+    r.netns.rescanMs = every && !r.owners.eventsActive ? FULL_GAP_MS : Infinity;
     const plan = planTables(this.engine, need, this.lastRead, { canLookUp: this.canLookUp, churning }, this.now());
     if (plan.all) {
       await this.read(ALL_TABLES);
       if (this.stopped) return;
-      r.tablesRefreshed();
+      r.tablesRefreshed(this.now);
       this.markRead();
+      if (every) this.searchOwners();
     } else if (plan.lookups.length > 0) {
       await lookUpFlows(this.engine, plan.lookups, this.lookup, this.now());
     }

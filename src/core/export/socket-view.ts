@@ -1,43 +1,81 @@
-// The live engine's socket tables as the exporter's /connections page reads them: the rows of the
-// last table reads, who holds each socket, and where the sockets live. The live driver hands one
-// to the sink once the capture is open, so the page answers from memory instead of re-reading
-// /proc per request.
+// The live engine's socket tables as the exporter's /connections page reads them: every network
+// namespace's rows of its last read, who holds each socket, and where the sockets live. The live
+// driver hands one to the sink once the capture is open, so the page answers from memory instead
+// of re-reading /proc per request.
 import { netnsLinkInode, type SocketNamespace } from '../connections/namespaces.js';
 import type { Engine } from '../engine/engine.js';
-import { ALL_TABLES } from '../engine/socket-index.js';
+import type { ForeignNetns } from '../engine/netns-registry.js';
+import type { SocketTables, TableName } from '../engine/socket-index.js';
 import type { ProcSource, ProcessInfo, SocketEntry } from '../proc/types.js';
 
+/** One namespace's sockets as last read. */
+export interface ViewSpace {
+  ns: SocketNamespace;
+  /** Every row of the last read of `table`, ownerless ones (TIME_WAIT) too. */
+  rows(table: TableName): readonly SocketEntry[];
+  /** When every row was last read (the view's clock; 0: unknown). */
+  readMs: number;
+  /** Changes with each read. */
+  generation: number;
+}
+
 export interface SocketView {
-  /** Every row of the last table reads, tcp, tcp6, udp, udp6 in turn, ownerless ones (TIME_WAIT) too. */
-  entries(): SocketEntry[];
+  /** bwtop's own namespace first, then (with `others`) every other one read so far, by inode. */
+  spaces(others: boolean): ViewSpace[];
   /** The pids known to hold the socket, ascending (empty when its owner is not known yet). */
   holders(inode: number): readonly number[];
   /** Name, user and command line of a holder, or null when it is gone. */
   process(pid: number): ProcessInfo | null;
-  /** The network namespace the rows live in (the exporter's own). */
-  namespace(): SocketNamespace;
   /** The runtime container a holder runs in, null for none (as `connections` names it). */
   containerOf(pid: number): string | null;
-  /** Changes whenever the rows or their holders may have changed: a page built for one version stays right. */
-  version(): string;
-  /** When every row of the tables was last read (0 or absent: unknown). */
-  fullReadMs?(): number;
+  /** Sockets whose holders changed since the last call; null: any may have. */
+  holdersChanged(): ReadonlySet<number> | null;
 }
 
 /** A process's details are read at most this often (a page of 10,000 sockets may name 1,000). */
 const PROCESS_RECHECK_MS = 1000;
+/** A namespace without a name (no container, no `ip netns` name) is asked again after this. */
+const NAME_RECHECK_MS = 5000;
+/** Processes of a namespace asked for its name (each costs a cgroup read), as `connections` does. */
+const NAME_TRIES = 4;
 const CACHE_MAX = 65536;
 const NONE: readonly number[] = [];
 
-/** The view over an engine; `nowMs` is the caller's clock (only used to age the details cache). */
+function space(ns: SocketNamespace, tables: SocketTables): ViewSpace {
+  return { ns, rows: (t) => tables.rowsOf(t), readMs: tables.fullReadMs, generation: tables.generation };
+}
+
+/** The view over an engine; `nowMs` is the caller's clock (only used to age the details caches). */
 export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => number): SocketView {
   const cache = new Map<number, { info: ProcessInfo | null; checkedMs: number; container?: string | null }>();
-  const ns: SocketNamespace = { inode: netnsLinkInode(proc.readNetNs('self')), container: null, foreign: false };
-  const tables = engine.resolver.tables;
-  const owners = engine.resolver.owners;
+  const names = new Map<number, { name: string | null; checkedMs: number }>();
+  const own: SocketNamespace = { inode: netnsLinkInode(proc.readNetNs('self')), container: null, foreign: false };
+  const { tables, owners, netns } = engine.resolver;
+
+  /** A container's name, else the namespace's `ip netns` name, from the processes known in it. */
+  const nameOf = (ns: ForeignNetns): string | null => {
+    const now = nowMs();
+    const known = names.get(ns.inode);
+    if (known && (known.name !== null || now - known.checkedMs < NAME_RECHECK_MS)) return known.name;
+    let name: string | null = null;
+    for (const pid of ns.pids.slice(0, NAME_TRIES)) {
+      const info = view.process(pid);
+      name = info ? (proc.readPlacement?.(pid, info.startTime, ns.inode).container ?? null) : null;
+      if (name !== null) break;
+    }
+    if (names.size >= CACHE_MAX) names.clear();
+    names.set(ns.inode, { name, checkedMs: now });
+    return name;
+  };
+
   const view: SocketView = {
-    entries: () => ALL_TABLES.flatMap((t) => tables.rowsOf(t)),
-    fullReadMs: () => tables.fullReadMs,
+    spaces(others) {
+      const out = [space(own, tables)];
+      if (!others) return out;
+      const foreign = [...netns.all()].filter((ns) => ns.tables.generation !== 0).sort((a, b) => a.inode - b.inode);
+      for (const ns of foreign) out.push(space({ inode: ns.inode, container: nameOf(ns), foreign: true }, ns.tables));
+      return out;
+    },
     holders(inode) {
       // Every holder (a pre-fork server's listener lists all its processes), as `connections` does.
       const hs = inode === 0 ? NONE : owners.holdersOf(inode);
@@ -54,7 +92,6 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
       cache.set(pid, container === undefined ? { info, checkedMs: now } : { info, checkedMs: now, container });
       return info;
     },
-    namespace: () => ns,
     containerOf(pid) {
       const info = view.process(pid);
       const c = cache.get(pid);
@@ -63,7 +100,7 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
       if (c.container === undefined) c.container = proc.readPlacement?.(pid, info.startTime, null).container ?? null;
       return c.container;
     },
-    version: () => `${tables.generation}:${owners.pidsRead}:${owners.fullScansDone}`,
+    holdersChanged: () => owners.changes.take(),
   };
   return view;
 }
