@@ -122,3 +122,44 @@ test('polling: a pid reused by another process is never credited with what the f
   assert.ok(owner === null || owner.startTime === 70_000, `credited to ${owner?.name} started at ${owner?.startTime}`);
   assert.notEqual(owner?.name, 'bash');
 });
+
+/**
+ * Events: a young process that exits between the read that finds its socket and the read of its
+ * name after it. `first` is what it runs when first read (before its socket), `then` what it runs
+ * at the read that finds the socket.
+ */
+function goneRightAfter(first: string, then: string): { name: string | undefined; pid: number | undefined } {
+  const identity: Identity = { 9005: { as: 6797, name: first } };
+  const inodes: Record<number, number[]> = { 9005: [] };
+  const proc = procWith(identity, inodes);
+  const readInodes = proc.readSocketInodes;
+  let vanish = false;
+  proc.readSocketInodes = (pid) => {
+    const r = readInodes(pid);
+    if (pid === 9005 && vanish) identity[9005] = { as: 424242 }; // exits just after this read
+    return r;
+  };
+  const { resolver, table } = setup(proc);
+  const census = resolver.owners.census;
+  census.born(9005, 1, T - 50);
+  census.born(9005, 0, T - 49); // exec; a second one (first -> then), if any, is not reported yet
+  resolver.owners.scanPid(9005, T - 40);
+  identity[9005] = { as: 6797, name: then };
+  inodes[9005] = [90_005];
+  vanish = true;
+  resolver.owners.scanPid(9005, T + 1);
+  census.exited(9005, T + 2);
+  resolver.owners.pidGone(9005);
+  const f = outgoing(table, 45000, 7001);
+  resolver.enqueue(f);
+  drain(resolver);
+  return { name: f.owner?.name, pid: f.owner?.pid };
+}
+
+test('gone right after the read that found its socket: named from the identity read just before that read', () => {
+  assert.deepEqual(goneRightAfter('curl', 'curl'), { name: 'curl', pid: 9005 });
+});
+
+test('an exec not reported yet between two reads: the stat read before each read of descriptors tells, no stale name', () => {
+  assert.deepEqual(goneRightAfter('ip', 'curl'), { name: 'curl', pid: 9005 });
+});

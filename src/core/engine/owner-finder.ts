@@ -7,6 +7,7 @@ import { parseOtherSocketInodes } from '../proc/procText.js';
 import { HolderChanges } from './holder-changes.js';
 import { ProcessCensus } from './process-census.js';
 import { netnsInode } from './process-entry.js';
+import { readIdentityFirst, readStatAfter } from './young-identity.js';
 
 /** Service managers hand sockets to the services they start; the service is the owner. */
 const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
@@ -106,6 +107,7 @@ export class OwnerFinder {
 
   /** Read one process's sockets into the map. False when it has vanished. */
   scanPid(pid: number, nowMs = 0): boolean {
+    if (this.eventsActive) readIdentityFirst(this.proc, this.census, pid, nowMs);
     const inodes = this.proc.readSocketInodes(pid);
     const before = this.pidInodes.get(pid);
     this.forgetPid(pid, false);
@@ -128,16 +130,7 @@ export class OwnerFinder {
   }
 
   private followRead(pid: number, inodes: readonly number[], nowMs: number): void {
-    if (!this.eventsActive && this.proc.readStat) {
-      // Without events only its stat tells its parent, an exec, or a reused pid. Gone already:
-      // what it held cannot be told from what it inherited, so it proves nothing.
-      const stat = this.proc.readStat(pid);
-      if (stat === null) {
-        this.census.exited(pid, nowMs);
-        return;
-      }
-      this.census.sighted(pid, stat);
-    }
+    if (!this.eventsActive && !readStatAfter(this.proc, this.census, pid, nowMs)) return;
     const ppid = this.census.parentOf(pid);
     // The parent must have been read since this process began, or a socket it opened just
     // before the fork would look like the child's own.

@@ -9,7 +9,8 @@
 // inherited from its parent (a shell loop's connection held by each `sleep 1` it starts) proves
 // nothing; neither does a socket known to be something else: a unix, netlink or packet socket, or
 // an inet socket the tables tie to another conversation.
-import type { ProcStat } from '../proc/types.js';
+import type { ProcStat, ProcessInfo } from '../proc/types.js';
+import { type Identity, type Life, execSeen, newLife, sightedStat } from './census-life.js';
 
 export const YOUNG_MS = 2000;
 const REMEMBER_MS = 10_000;
@@ -19,51 +20,6 @@ const SKEW_MS = 2;
 export const FIRST_SIGHT_MS = 10;
 /** Sightings kept per process: enough for any short-lived client, bounded for a busy one. */
 const MAX_GAINED = 64;
-
-interface Gained {
-  firstMs: number;
-  lastMs: number;
-  /** The process's namespace when first seen holding it (`ip netns exec` moves between fork and exec). */
-  netns: number;
-}
-
-interface Life {
-  ppid: number;
-  /** When it was forked or exec'd (events), or first seen (polling). */
-  bornMs: number;
-  /** When it exited (event) or was first found gone (polling); Infinity while alive. */
-  exitMs: number;
-  lastSeenMs: number;
-  /** Socket inodes it held that its parent did not: candidates for a vanished flow. */
-  gained: Map<number, Gained>;
-  held: readonly number[];
-  /** Its identity must be (re)read: not read yet, or it exec'd since. */
-  unnamed: boolean;
-  /** Start time of the process its identity was read from (0: not read). */
-  namedStart: number;
-  /** comm and start time at the last read of its stat (polling mode; '' and 0 until then). */
-  comm: string;
-  startTime: number;
-  /** Its network namespace (0: bwtop's own): it proves flows of that namespace only. */
-  netns: number;
-}
-
-function newLife(ppid: number, bornMs: number): Life {
-  const gained = new Map<number, Gained>();
-  return {
-    ppid,
-    bornMs,
-    exitMs: Infinity,
-    lastSeenMs: bornMs,
-    gained,
-    held: [],
-    unnamed: true,
-    namedStart: 0,
-    comm: '',
-    startTime: 0,
-    netns: 0,
-  };
-}
 
 export interface Candidates {
   /** Processes that held exactly this flow's socket (its 5-tuple tied to the inode). */
@@ -94,36 +50,46 @@ export class ProcessCensus {
     const life = this.lives.get(pid);
     if (life && life.exitMs === Infinity) {
       if (ppid !== 0) life.ppid = ppid;
-      life.unnamed = true; // exec after fork: the same process, born at its fork, a new program
+      execSeen(life, nowMs); // an exec after fork: the same process, born at its fork, a new program
       return;
     }
     this.lives.set(pid, newLife(ppid, nowMs));
   }
 
-  /**
-   * Without process events, what a read of its stat says of a followed process: its parent (so
-   * sockets it inherited are told apart), an exec since its identity was read (comm changed:
-   * read it again), or its pid now naming another process (start time changed: the evidence of
-   * the one that exited goes with it, and the new one began after the old one was last seen).
-   */
+  /** Without process events, what a read of its stat says of a followed process (census-life.ts). */
   sighted(pid: number, stat: ProcStat): void {
-    let life = this.lives.get(pid);
-    if (!life) return;
-    if (life.startTime !== 0 && life.startTime !== stat.startTime) {
-      life = newLife(0, life.lastSeenMs);
-      this.lives.set(pid, life);
-    }
-    if (life.ppid === 0) life.ppid = stat.ppid;
-    if (life.comm !== '' && life.comm !== stat.comm) life.unnamed = true;
-    life.comm = stat.comm;
-    life.startTime = stat.startTime;
+    const life = this.lives.get(pid);
+    if (life) this.lives.set(pid, sightedStat(life, stat));
   }
 
-  /** Its identity was read just now, from the process that started at `startTime`. */
-  named(pid: number, startTime: number): void {
+  /** Whether its identity is worth reading before its descriptors (young-identity.ts): followed, alive, not named yet. */
+  wantsIdentity(pid: number): boolean {
+    const life = this.lives.get(pid);
+    return life !== undefined && life.exitMs === Infinity && life.unnamed;
+  }
+
+  /** Its identity as read at `atMs`, just before a read of its descriptors (null: gone). */
+  identified(pid: number, info: ProcessInfo | null, netnsLink: string | null, atMs: number): void {
+    const life = this.lives.get(pid);
+    if (life) life.identity = info && { info, netnsLink, atMs };
+  }
+
+  /** The identity read before its descriptors, if no exec was seen since. */
+  identityOf(pid: number): Identity | null {
+    return this.lives.get(pid)?.identity ?? null;
+  }
+
+  /** When it exited (Infinity: alive or not followed). */
+  exitedAt(pid: number): number {
+    return this.lives.get(pid)?.exitMs ?? Infinity;
+  }
+
+  /** Its identity was read at `nowMs` (or later), from the process that started at `startTime`. */
+  named(pid: number, startTime: number, nowMs: number): void {
     const life = this.lives.get(pid);
     if (!life) return;
     life.namedStart = startTime;
+    life.namedAtMs = nowMs;
     life.unnamed = false;
   }
 

@@ -2,7 +2,7 @@
 // whose pid the evidence does not decide. Exited processes linger (dimmed on the screen, still in
 // --json) for PROCESS_LINGER_MS of packet time, then are forgotten. A process whose identity
 // could not be read before it vanished gets no entry at all: a row never has an empty name.
-import type { ProcSource } from '../proc/types.js';
+import type { ProcSource, ProcessInfo } from '../proc/types.js';
 import { ProcessEntry, netnsInode, processKey } from './process-entry.js';
 
 export const PROCESS_LINGER_MS = 10_000;
@@ -24,13 +24,32 @@ export class ProcessRegistry {
     if (known && (start === null || start === known.startTime)) return known;
     if (known) this.markExited(known, nowMs);
     const info = this.proc.readProcess(pid);
-    if (!info) return null;
-    const key = processKey(pid, info.startTime);
-    const entry = this.all.get(key) ?? this.place(new ProcessEntry(pid, info.startTime, info, netnsInode(this.proc.readNetNs(pid))));
+    return info && this.enter(info, this.proc.readNetNs(pid));
+  }
+
+  /**
+   * The entry of a process whose identity (and namespace link) was read already: a young
+   * process's, read before the read of its descriptors that found its socket, when it has
+   * exited before it could be read again.
+   */
+  enter(info: ProcessInfo, netnsLink: string | null): ProcessEntry {
+    const key = processKey(info.pid, info.startTime);
+    const entry = this.all.get(key) ?? this.place(new ProcessEntry(info.pid, info.startTime, info, netnsInode(netnsLink)));
     this.all.set(key, entry);
-    this.lastByPid.set(pid, entry);
-    if (!entry.exitedAtMs) this.liveByPid.set(pid, entry);
+    this.lastByPid.set(info.pid, entry);
+    if (!entry.exitedAtMs) this.liveByPid.set(info.pid, entry);
     return entry;
+  }
+
+  /**
+   * The running process with this pid with its identity read now: first sight, or read again
+   * (it may have exec'd since). Null when it could not be read (gone).
+   */
+  readNow(pid: number, nowMs: number): ProcessEntry | null {
+    const known = this.liveByPid.get(pid);
+    const e = this.byPid(pid, nowMs);
+    if (e === null) return null;
+    return e !== known || this.refresh(e) ? e : null;
   }
 
   /** Container and unit, read once with the identity: a process never moves. */

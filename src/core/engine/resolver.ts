@@ -18,7 +18,7 @@ import { OwnerFinder } from './owner-finder.js';
 import type { ProcessEntry } from './process-entry.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { tieKey } from './process-census.js';
-import { vanishedSocketOwner } from './vanished-owner.js';
+import { holderEntry, nameYoung, vanishedSocketOwner } from './vanished-owner.js';
 import { flowSocket, flowState } from './flow-socket.js';
 import { ALL_TABLES, SocketTables, exactKey, joinAddr, type TableName } from './socket-index.js';
 import { PROTO_TCP } from '../packet.js';
@@ -59,10 +59,7 @@ export class Resolver {
     this.owners = new OwnerFinder(proc);
     // Read at once: a young process may exit any moment, and may have exec'd since its last read
     // (fork, then exec curl).
-    this.owners.onYoungRead = (pid, nowMs) => {
-      const e = this.registry.byPid(pid, nowMs);
-      if (e && this.registry.refresh(e)) this.owners.census.named(pid, e.startTime);
-    };
+    this.owners.onYoungRead = (pid, nowMs) => nameYoung(this.owners.census, this.registry, pid, nowMs);
     this.tables = new SocketTables(readTables);
   }
 
@@ -235,9 +232,8 @@ export class Resolver {
           continue;
         }
       }
-      const proc = pid === undefined ? null : this.registry.byPid(pid, nowMs);
+      const proc = pid === undefined ? null : holderEntry(this.owners.census, this.registry, pid, nowMs);
       if (proc) {
-        this.registry.refresh(proc);
         this.attach(f, proc);
       } else if (pid !== undefined) {
         this.giveUp(f); // its holder vanished before it could be named: nobody's row
