@@ -77,6 +77,12 @@ export class JsonWriter {
     return this.buf.toString('utf8', 0, this.len);
   }
 
+  /** Someone keeps the bytes written so far: write on in a buffer of its own. */
+  detach(): void {
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.len = 0;
+  }
+
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;

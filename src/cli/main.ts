@@ -26,7 +26,7 @@ async function live(argv: string[]): Promise<number> {
   const [{ run }, { realDeps }] = await Promise.all([import('./app.js'), import('./real-deps.js')]);
   const deps = realDeps(o.procRoot);
   let sink: Sink;
-  if (o.json) sink = (await import('./json-sink.js')).jsonSink(process.stdout, { allConnections: o.allConnections });
+  if (o.json) sink = (await import('./json-sink.js')).jsonSink(process.stdout, { allConnections: o.allConnections, stdout: true });
   else {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new UserError('the interactive screen needs a terminal; use --json for machine-readable output, e.g. bwtop --json --count 5');

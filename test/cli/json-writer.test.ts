@@ -4,6 +4,7 @@
 // program (both connection listings, and through the sink as it writes to stdout), then on the
 // same snapshots with hostile names, command lines and numbers put in.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -17,6 +18,7 @@ import type { Snapshot } from '../../src/core/model.js';
 import { referenceJson, referenceJsonAllConnections } from './json-reference.js';
 
 const SESSIONS = fileURLToPath(new URL('../../../fixtures/session', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 async function replay(session: string, extra: string[] = []): Promise<Snapshot[]> {
   const dir = join(SESSIONS, session);
@@ -108,4 +110,15 @@ test('the written --json line equals JSON.stringify of the reference objects on 
     for (const s of snaps) for (const p of s.processes) connections += p.connections.length;
   }
   assert.ok(lines > 20 && connections > 20, `${lines} lines, ${connections} connections compared`);
+});
+
+test('bwtop --json into a pipe that is read late writes every line whole (a line the pipe cannot take yet keeps its buffer)', async () => {
+  const args = ['--replay', join(SESSIONS, 'busy-host/capture.pcap'), '--proc-root', join(SESSIONS, 'busy-host/proc'), '-d', '0.05'];
+  const expected = (await replay('busy-host', ['-d', '0.05'])).map((s) => `${referenceJsonAllConnections(s)}\n`).join('');
+  assert.ok(expected.length > 1_000_000, 'far more than a pipe holds');
+  // The reader starts half a second late: the 64 KiB pipe fills and node queues the writes.
+  const cmd = 'node="$0"; main="$1"; shift; "$node" "$main" --json --all-connections "$@" | { sleep 0.5; cat; }';
+  const r = spawnSync('sh', ['-c', cmd, process.execPath, MAIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout === expected, `${r.stdout.length} characters written, ${expected.length} expected`);
 });
