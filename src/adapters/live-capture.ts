@@ -6,7 +6,7 @@ import { pcapBinding, type NativeSession } from './pcap-binding.js';
 
 export const SNAP_LENGTH = 256;
 /** The capture buffer when the caller names none (the command line's default is the caller's). */
-const BUFFER_BYTES = 32 * 1024 * 1024;
+const BUFFER_BYTES = 8 * 1024 * 1024;
 const DELIVERY_TIMEOUT_MS = 1;
 
 export interface LiveCapture {

@@ -27,12 +27,13 @@ export interface LiveOptions {
 const MIB = 1024 * 1024;
 /**
  * Each interface's capture buffer. The kernel fills it while bwtop is busy (a refresh, a full
- * descriptor scan, garbage collection, drawing) and it counts in bwtop's resident memory once
- * touched. On lo each packet is in it twice (as sent and as received): with 4 MiB the screen
- * dropped 87 and 229 of 400,000 packets of a 100,000 packets/s flood (`npm run bench -- flood`,
- * the plain and the stalled-terminal runs; `--json` none), with 32 MiB none.
+ * descriptor scan, garbage collection, drawing), and all of it is resident from the moment the
+ * capture opens (libpcap maps the whole ring), idle or not. On lo each packet is in it twice (as
+ * sent and as received). A 100,000 packets/s flood on lo (`npm run bench -- flood`: --json, the
+ * screen, the screen at twice the rate, a terminal that stops reading for 3 s): with 4 MiB the
+ * screen runs dropped 2,065 and 1,183 of 400,000 and 800,000 packets; with 8 MiB and 32 MiB none.
  */
-export const DEFAULT_BUFFER_MIB = 32;
+export const DEFAULT_BUFFER_MIB = 8;
 
 // Options every live mode (screen, --json, export) reads packets and /proc with.
 const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
@@ -55,10 +56,10 @@ const CAPTURE_OPTIONS: Record<string, OptionSpec> = {
   'proc-root': { value: 'DIR', needs: 'a directory, e.g. --proc-root /proc', help: 'read procfs from DIR instead of /proc' },
   buffer: {
     value: 'MIB',
-    needs: 'a size in MiB, e.g. --buffer 8',
+    needs: 'a size in MiB, e.g. --buffer 32',
     help:
       `kernel capture buffer per interface in MiB (default ${DEFAULT_BUFFER_MIB}): packets ` +
-      `wait\nthere while bwtop is busy; it counts in bwtop's memory once filled`,
+      `wait\nthere while bwtop is busy (a full one drops them); all of it counts in bwtop's memory`,
   },
 };
 
@@ -170,9 +171,9 @@ function liveValues(p: ParsedOptions): LiveOptions {
   };
   const buffer = p.last('buffer');
   if (buffer !== undefined) {
-    const mib = positive(buffer, 'buffer size', 'give MiB between 1 and 1024, e.g. --buffer 8');
+    const mib = positive(buffer, 'buffer size', 'give MiB between 1 and 1024, e.g. --buffer 32');
     if (!Number.isInteger(mib) || mib < 1 || mib > 1024) {
-      throw new UserError(`invalid buffer size "${buffer}": give a whole number of MiB between 1 and 1024, e.g. --buffer 8`);
+      throw new UserError(`invalid buffer size "${buffer}": give a whole number of MiB between 1 and 1024, e.g. --buffer 32`);
     }
     o.bufferBytes = mib * MIB;
   }

@@ -52,7 +52,7 @@ test('--opt=value and --opt value, short options with attached values, repeated 
     [a.delayMs, a.count, a.interfaces, a.replay, a.procRoot, a.json, a.allConnections],
     [500, 3, ['lo', 'eth0'], 'x.pcap', '/p', true, true],
   );
-  assert.equal(a.bufferBytes, 32 * 1024 * 1024, 'the capture buffer is 32 MiB per interface by default');
+  assert.equal(a.bufferBytes, 8 * 1024 * 1024, 'the capture buffer is 8 MiB per interface by default');
   assert.equal(parseLiveArgs(['--buffer', '2'], 'live').bufferBytes, 2 * 1024 * 1024);
   assert.equal(parseLiveArgs(['--buffer=64'], 'export').bufferBytes, 64 * 1024 * 1024);
   const b = parseLiveArgs(['-d', '2', '--count=1'], 'live');
