@@ -171,8 +171,9 @@ export class FlowTable {
     slots[hole] = -1;
   }
 
-  *values(): IterableIterator<Flow> {
-    for (const f of this.flows) if (f) yield f;
+  /** Every flow. One iterator object per loop: a generator made a result object per flow. */
+  values(): IterableIterator<Flow> {
+    return new FlowCursor(this.flows);
   }
 
   private place(hash: number, idx: number): void {
@@ -187,5 +188,31 @@ export class FlowTable {
     this.flows.forEach((f, idx) => {
       if (f) this.place(f.hash, idx);
     });
+  }
+}
+
+/** Walks the table's flow slots, skipping free ones, handing each flow out in one reused result. */
+class FlowCursor implements IterableIterator<Flow> {
+  private i = 0;
+  private readonly result: IteratorResult<Flow> = { done: false, value: undefined as unknown as Flow };
+
+  constructor(private readonly flows: readonly (Flow | undefined)[]) {}
+
+  next(): IteratorResult<Flow> {
+    const flows = this.flows;
+    while (this.i < flows.length) {
+      const f = flows[this.i++];
+      if (f) {
+        this.result.value = f;
+        return this.result;
+      }
+    }
+    this.result.done = true;
+    this.result.value = undefined;
+    return this.result;
+  }
+
+  [Symbol.iterator](): IterableIterator<Flow> {
+    return this;
   }
 }
