@@ -7,9 +7,23 @@
 /** Printable ASCII without '"' and '\': the strings JSON.stringify leaves as they are. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/**
+ * Takes the bytes written so far; true when it keeps them (a stream that could not send them yet),
+ * so the writer must go on in a buffer of its own.
+ */
+export type JsonFlush = (bytes: Buffer) => boolean;
+
+const CHUNK = 1 << 16;
+
 export class JsonWriter {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf = Buffer.allocUnsafe(CHUNK);
   private len = 0;
+
+  /**
+   * With `flush`, what is written goes out in chunks of at most 64 KiB (besides single values
+   * larger than that), so the buffer stays small whatever the line's length.
+   */
+  constructor(private readonly onFlush?: JsonFlush) {}
 
   reset(): void {
     this.len = 0;
@@ -77,14 +91,20 @@ export class JsonWriter {
     return this.buf.toString('utf8', 0, this.len);
   }
 
-  /** Someone keeps the bytes written so far: write on in a buffer of its own. */
-  detach(): void {
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+  /** Hands what is written to `onFlush` (see the constructor). */
+  flush(): void {
+    if (this.len === 0 || !this.onFlush) return;
+    const kept = this.onFlush(this.bytes());
+    this.buf = kept ? Buffer.allocUnsafe(CHUNK) : this.buf;
     this.len = 0;
   }
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
+    if (this.onFlush) {
+      this.flush();
+      if (n <= this.buf.length) return;
+    }
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
     const bigger = Buffer.allocUnsafe(size);

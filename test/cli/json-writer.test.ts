@@ -34,17 +34,23 @@ function same(s: Snapshot, what: string): void {
   assert.equal(snapshotJsonAllConnections(s), referenceJsonAllConnections(s), `${what}, every socket`);
 }
 
-/** What the sink writes: every line, one write each, as the stream receives it. */
-function sinkText(snaps: Snapshot[], allConnections: boolean): string {
+/**
+ * What the sink writes, as the stream receives it. `kernel`: the sink is told it writes to process
+ * stdout, and the stream behaves like it: it copies each chunk at once (as the kernel does), or,
+ * `late`, keeps the chunk and finishes the write later (a full pipe), writableLength saying so.
+ */
+async function sinkText(snaps: Snapshot[], allConnections: boolean, kernel?: 'at once' | 'late'): Promise<string> {
   const chunks: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
+      chunks.push(kernel === 'at once' ? Buffer.from(chunk) : chunk);
+      if (kernel === 'late') setImmediate(done);
+      else done();
     },
   });
-  const sink = jsonSink(out, { allConnections });
+  const sink = jsonSink(out, { allConnections, stdout: kernel !== undefined });
   for (const s of snaps) sink.update(s);
+  await new Promise<void>((resolve) => out.end(resolve));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -103,9 +109,20 @@ test('the written --json line equals JSON.stringify of the reference objects on 
     snaps.forEach((s, i) => same(s, `${session} ${extra.join(' ')} snapshot ${i}`));
     for (const all of [false, true]) {
       const expected = snaps.map((s) => `${(all ? referenceJsonAllConnections : referenceJson)(s)}\n`).join('');
-      assert.equal(sinkText(snaps, all), expected, `${session}: the sink's output`);
+      assert.equal(await sinkText(snaps, all), expected, `${session}: the sink's output`);
     }
     snaps.forEach((s, i) => same(hostile(s, i), `${session} hostile snapshot ${i}`));
+    // Lines far longer than the writer's 64 KiB chunks: every connection listed 400 times.
+    const long = snaps.map((s) => {
+      const t = hostile(s, 1);
+      for (const p of t.processes) p.connections = Array.from({ length: 400 }, () => p.connections).flat();
+      return t;
+    });
+    const longText = long.map((s) => `${referenceJsonAllConnections(s)}\n`).join('');
+    assert.ok(longText.length > 20 * (1 << 16), `${session}: long lines`);
+    for (const kernel of [undefined, 'at once', 'late'] as const) {
+      assert.ok((await sinkText(long, true, kernel)) === longText, `${session}: long lines through the sink, kernel ${kernel}`);
+    }
     lines += snaps.length;
     for (const s of snaps) for (const p of s.processes) connections += p.connections.length;
   }

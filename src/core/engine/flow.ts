@@ -49,8 +49,8 @@ export class Flow {
   /** Bytes reported in the last closed interval, and the rate window (per-interval ring). */
   sentLast = 0;
   receivedLast = 0;
-  sentWindow: Float64Array;
-  receivedWindow: Float64Array;
+  sentWindow: number[];
+  receivedWindow: number[];
   firstSeenMs = 0;
   lastSeenMs = 0;
 
@@ -78,8 +78,10 @@ export class Flow {
   /** The connection's id in snapshots ("tcp 127.0.0.1:40000 127.0.0.1:80"). */
   idText = '';
 
+  // Plain arrays of small integers: a Float64Array costs an ArrayBuffer object besides the array
+  // (about 180 bytes more per window; two windows per flow, tens of thousands of flows).
   constructor(windowLength: number) {
-    this.sentWindow = new Float64Array(windowLength);
-    this.receivedWindow = new Float64Array(windowLength);
+    this.sentWindow = new Array<number>(windowLength).fill(0);
+    this.receivedWindow = new Array<number>(windowLength).fill(0);
   }
 }
