@@ -1,6 +1,8 @@
 // What the live modes take from the outside world, in one bundle (so tests drive the whole
 // program with replayed packets, a fixture /proc, fake process events and a headless screen),
 // and where their output goes.
+import type { RawIdentity } from '../core/netlink/proc-events.js';
+import type { SocketSighting } from '../core/engine/young-sockets.js';
 import type { Snapshot } from '../core/model.js';
 import type { ProcSource, SocketEntry } from '../core/proc/types.js';
 import type { TableName } from '../core/engine/socket-index.js';
@@ -36,6 +38,13 @@ export interface ProcEventHandlers {
   /** `atMs`: when the kernel says it happened, on the packets' clock. */
   born(pid: number, ppid: number, exec: boolean, atMs: number): void;
   exited(pid: number, atMs: number): void;
+  /**
+   * A young program was seen holding a new TCP or UDP socket, or was found without it (read by
+   * the events' own thread right after the exec, src/native/young_sockets.c; young-sockets.ts).
+   */
+  socket?(s: SocketSighting): void;
+  /** A young program's identity, read by the same reader when its first socket was seen. */
+  identity?(pid: number, identity: RawIdentity, netns: number, atMs: number): void;
   /** Events were lost (a burst overflowed the socket), or, `fatal`, no more will come. */
   lost(reason: string, fatal: boolean): void;
 }

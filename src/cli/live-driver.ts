@@ -110,6 +110,8 @@ function openEvents(deps: AppDeps, engine: Engine, loop: LiveLoop): ProcEvents |
     const ev = deps.openProcEvents({
       born: (pid, ppid, _exec, atMs) => engine.processBorn(pid, ppid, atMs),
       exited: (pid, atMs) => engine.processExited(pid, atMs),
+      socket: (s) => engine.processSocket(s),
+      identity: (pid, identity, netns, atMs) => engine.processIdentity(pid, identity, netns, atMs),
       lost: (reason, fatal) => {
         if (fatal) engine.resolver.owners.eventsActive = false;
         engine.ownership = { mode: fatal ? 'polling' : 'events', note: `${reason}; every process was read again` };

@@ -14,7 +14,7 @@ import type { AppDeps, ProcEventHandlers } from './deps.js';
 import { UserError } from './io.js';
 
 /** A kernel process event as the engine takes it: processes only, on the packets' clock. */
-export function deliverProcEvent(e: ProcEvent, h: Pick<ProcEventHandlers, 'born' | 'exited'>): void {
+export function deliverProcEvent(e: ProcEvent, h: Pick<ProcEventHandlers, 'born' | 'exited' | 'socket' | 'identity'>): void {
   if (e.kind === 'none' || e.kind === 'comm') return;
   // The kernel's own time of the event (CLOCK_MONOTONIC, as hrtime) on the wall clock packets
   // are stamped with: events may reach us milliseconds late under load.
@@ -23,6 +23,17 @@ export function deliverProcEvent(e: ProcEvent, h: Pick<ProcEventHandlers, 'born'
   if (e.kind === 'fork' && e.childPid === e.childTgid) h.born(e.childTgid, e.parentTgid, false, atMs);
   else if (e.kind === 'exec' && e.pid === e.tgid) h.born(e.tgid, 0, true, atMs);
   else if (e.kind === 'exit' && e.pid === e.tgid) h.exited(e.tgid, atMs);
+  else if (e.kind === 'socket')
+    h.socket?.({
+      pid: e.pid,
+      inode: e.inode,
+      netns: e.netns,
+      proto: e.proto,
+      atExec: e.atExec,
+      atMs,
+      goneAtMs: e.goneAfterMs === null ? null : atMs + e.goneAfterMs,
+    });
+  else if (e.kind === 'identity') h.identity?.(e.pid, e.identity, e.netns, atMs);
 }
 
 export function realDeps(procRoot: string): AppDeps {

@@ -21,7 +21,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+#include "young_sockets.h"
 
 #define CN_IDX_PROC 1
 // Events waiting for JavaScript, at most (about 200,000 events); beyond, they count as lost.
@@ -42,6 +44,7 @@ typedef struct {
   int notified;  // a call into JavaScript is queued
   int closed;
   napi_threadsafe_function tsfn;
+  YoungWatch young;  // only the reader thread touches it
 } Reader;
 
 static void notify_locked(Reader* r) {
@@ -50,27 +53,8 @@ static void notify_locked(Reader* r) {
   napi_call_threadsafe_function(r->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
-// A thread's fork or exit (pid != tgid): not a process, so nothing JavaScript needs. Threaded
-// programs start and end threads all the time; dropping their events here spares the main thread
-// a wake-up and a parse for each. Layout: nlmsghdr (16), cn_msg (20), proc_event: what, cpu (4 each),
-// timestamp (8), then the event's pids.
-static int is_thread_event(const unsigned char* d, size_t n) {
-  const size_t ev = 16 + 20;
-  if (n < ev + 16 + 16) return 0;
-  uint32_t len, what, a, b;
-  memcpy(&len, d, 4);
-  if (len != n && ((len + 3) & ~3u) != n) return 0;  // several messages in one datagram: keep all
-  memcpy(&what, d + ev, 4);
-  // PROC_EVENT_FORK: parent pid, parent tgid, child pid, child tgid; PROC_EVENT_EXIT: pid, tgid, ...
-  size_t at = what == 0x1 ? ev + 16 + 8 : what == 0x80000000u ? ev + 16 : 0;
-  if (at == 0) return 0;
-  memcpy(&a, d + at, 4);
-  memcpy(&b, d + at + 4, 4);
-  return a != b;
-}
-
 static void append(Reader* r, const unsigned char* data, size_t n) {
-  if (is_thread_event(data, n)) return;
+  if (young_is_thread_event(data, n)) return;  // threads are not processes: JavaScript needs none
   size_t padded = (n + 3) & ~(size_t)3;  // NLMSG_ALIGN: the parser steps by aligned lengths
   pthread_mutex_lock(&r->lock);
   if (r->len + padded > PENDING_MAX) {
@@ -96,6 +80,10 @@ out:
   pthread_mutex_unlock(&r->lock);
 }
 
+static void emit_young(void* ctx, const unsigned char* msg, size_t len) {
+  append(ctx, msg, len);
+}
+
 static void* read_events(void* arg) {
   Reader* r = arg;
   static __thread unsigned char datagram[DATAGRAM_MAX];
@@ -104,7 +92,10 @@ static void* read_events(void* arg) {
     if (poll(&fds[1], 1, r->start_delay_ms) > 0) return NULL;
   }
   for (;;) {
-    if (poll(fds, 2, -1) < 0) {
+    // Woken by events, or when a young program's descriptors are due (young_sockets.c).
+    int64_t wait = young_wait_ns(&r->young);
+    struct timespec ts = {wait / 1000000000, wait % 1000000000};
+    if (ppoll(fds, 2, wait < 0 ? NULL : &ts, NULL) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -113,7 +104,10 @@ static void* read_events(void* arg) {
     for (;;) {
       ssize_t n = recv(r->fd, datagram, sizeof datagram, MSG_DONTWAIT);
       if (n >= 0) {
-        if (n > 0) append(r, datagram, (size_t)n);
+        if (n > 0) {
+          young_note(&r->young, datagram, (size_t)n);
+          append(r, datagram, (size_t)n);
+        }
         continue;
       }
       if (errno == EINTR) continue;
@@ -130,6 +124,7 @@ static void* read_events(void* arg) {
       pthread_mutex_unlock(&r->lock);
       return NULL;
     }
+    young_read_due(&r->young, emit_young, r);
   }
   return NULL;
 }
@@ -265,6 +260,7 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
     return open_failed(env, "the process events reader thread", err, fd, wake);
   }
   r->thread_started = 1;
+  pthread_setname_np(r->thread, "bwtop-events");  // what `top -H` shows
   napi_add_env_cleanup_hook(env, cleanup_at_exit, r);
   napi_value handle;
   napi_create_external(env, r, NULL, NULL, &handle);

@@ -125,3 +125,35 @@ test('followed processes are forgotten after a while, and their pids are not you
   assert.equal(c.isFollowed(240), false);
   assert.equal(c.isOld(240), true);
 });
+
+test('a socket the events` own reader saw, and its last sighting, prove like a read of descriptors', () => {
+  const c = census();
+  c.born(301, 100, T - 60); // the previous download: its socket last seen before the flow began
+  c.gainedInet(301, 9501, T - 20, 0, 'tcp');
+  c.letGo(301, 9501, T - 3);
+  c.exited(301, T - 1); // within the clocks' skew of the flow's first packet
+  c.born(302, 100, T - 12); // this flow's client: its socket first seen 5 ms before the first packet
+  c.gainedInet(302, 9502, T - 5, 0, 'tcp');
+  c.exited(302, T + 3);
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never).fitting], []); // not seen since: no proof
+  c.letGo(302, 9502, T + 1.5); // the reader's last sighting, after the first packet
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never).fitting], [302]);
+});
+
+test('a socket the reader saw in another namespace fits only that namespace`s flows', () => {
+  const c = census();
+  c.born(303, 100, T - 30);
+  c.gainedInet(303, 9503, T + 1, 4026532999, 'tcp');
+  c.exited(303, T + 4);
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never).fitting], []);
+  assert.deepEqual([...c.candidates(T, `4026532999|${KEY}`, `4026532999|${PORT_KEY}`, never, 4026532999).fitting], [303]);
+});
+
+test('a UDP socket the reader saw (a DNS query) never fits a TCP flow', () => {
+  const c = census();
+  c.born(304, 100, T - 30);
+  c.gainedInet(304, 9504, T + 1, 0, 'udp');
+  c.exited(304, T + 4);
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never, 0, 'tcp').fitting], []);
+  assert.deepEqual([...c.candidates(T, KEY, PORT_KEY, never, 0, 'udp').fitting], [304]);
+});

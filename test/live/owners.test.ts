@@ -2,11 +2,11 @@
 // there) capturing on lo, while 20 shell loops each hold a TCP connection and start a `sleep 1`
 // every second. tcpdump is the byte reference. The goals: >= 99% of what the server sent to
 // processes named curl and to the server's pid, <= 0.5% on nameless rows or other processes.
-// Measured here (2 cores): 81-96% to curl sequentially, 90-98% side by side (the same code swings
-// that far from run to run: a curl's connection lives 1-2 ms and is missed when bwtop is a few
-// milliseconds late), 100% to the server, 0 to nameless rows and to other processes. The curl
-// shares are asserted with a margin for slower or busier machines; nameless and wrong owners at
-// the goal: a missed curl is unknown, never someone else's.
+// Measured here (2 cores): 99-100% to curl sequentially, 98-99% side by side (a curl's connection
+// lives 1-2 ms; the process events thread reads each new program's descriptors from its exec on,
+// src/native/young_sockets.c; without it 81-96% and 90-98%), 100% to the server, 0 to nameless
+// rows and to other processes. The curl shares are asserted with a margin for slower or busier
+// machines; nameless and wrong owners at the goal: a missed curl is unknown, never someone else's.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,7 +72,7 @@ test('100 sequential curls among 20 shell loops: credited to curl and to the ser
     for (let i = 0; i < 100; i++) assert.equal(await exited(curl()), 0);
   });
   assert.ok(fromServer > 100 * 200_000);
-  assert.ok(c.toClients >= 0.85 * fromServer, `curl got ${pct(c.toClients)}`);
+  assert.ok(c.toClients >= 0.9 * fromServer, `curl got ${pct(c.toClients)}`);
   assert.ok(c.serverSent >= 0.97 * fromServer, `server got ${pct(c.serverSent)}`);
   assert.ok(c.nameless <= 0.005 * fromServer, `nameless rows got ${pct(c.nameless)}`);
   assert.ok(c.wrong <= 0.005 * fromServer, `other processes got ${pct(c.wrong)}: ${c.wrongNames.join(', ')}`);
@@ -90,7 +90,7 @@ test('4 loops of 40 curls side by side: credited to curl (pids or the program), 
       }),
     );
   });
-  assert.ok(c.toClients >= 0.85 * fromServer, `curl got ${pct(c.toClients)}`);
+  assert.ok(c.toClients >= 0.9 * fromServer, `curl got ${pct(c.toClients)}`);
   assert.ok(c.nameless <= 0.005 * fromServer, `nameless rows got ${pct(c.nameless)}`);
   assert.ok(c.wrong <= 0.005 * fromServer, `other processes got ${pct(c.wrong)}: ${c.wrongNames.join(', ')}`);
 });

@@ -8,6 +8,8 @@ export interface Gained {
   lastMs: number;
   /** The process's namespace when first seen holding it (`ip netns exec` moves between fork and exec). */
   netns: number;
+  /** Known when the events' own reader saw it (young-sockets.ts). */
+  proto?: 'tcp' | 'udp';
 }
 
 /** Identity read before a read of its descriptors: names it if it exits before it can be read again. */

@@ -19,6 +19,8 @@ import { Counters } from './counters.js';
 import { NetnsRegistry } from './netns-registry.js';
 import { parseAddress } from './address.js';
 import { closeInterval, type IntervalState, type WantsSockets } from './interval.js';
+import { type SocketSighting, sawIdentity, sawSocket } from './young-sockets.js';
+import type { RawIdentity } from '../netlink/proc-events.js';
 
 const TCP_FIN = 1;
 const TCP_SYN = 2;
@@ -236,13 +238,24 @@ export class Engine {
 
   /**
    * Kernel process events. A fork or exec starts following the process; nothing is read now:
-   * most new processes never touch the network, and one that does is read (identity included)
-   * when a new connection sends bwtop to look at the young processes. An exit is exact, so no
-   * polling is needed to see it.
+   * most new processes never touch the network. One that does is read (identity included) when a
+   * new connection sends bwtop to look at the young processes, and a new program's first 100 ms
+   * are watched by the events' own reader (young-sockets.ts). An exit is exact, so no polling is
+   * needed to see it.
    */
   processBorn(pid: number, ppid: number, atMs: number): void {
     this.resolver.owners.census.born(pid, ppid, atMs);
     this.netns.noteBorn(pid);
+  }
+
+  /** A young program's identity, read by the events' own reader (young-sockets.ts). */
+  processIdentity(pid: number, identity: RawIdentity, netns: number, atMs: number): void {
+    sawIdentity(this.resolver.owners, pid, identity, netns, atMs);
+  }
+
+  /** A young program's TCP or UDP socket, seen by the events' own reader (young-sockets.ts). */
+  processSocket(s: SocketSighting): void {
+    sawSocket(this.resolver.owners, s);
   }
 
   /**

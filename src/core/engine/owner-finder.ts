@@ -5,23 +5,18 @@
 import type { ProcSource } from '../proc/types.js';
 import { parseOtherSocketInodes } from '../proc/procText.js';
 import { HolderChanges } from './holder-changes.js';
+import { HolderRanks } from './holder-ranks.js';
 import { ProcessCensus } from './process-census.js';
 import { netnsInode } from './process-entry.js';
 import { readIdentityFirst, readStatAfter } from './young-identity.js';
-
-/** Service managers hand sockets to the services they start; the service is the owner. */
-const SOCKET_PASSERS = new Set(['systemd', 'init', 's6-ipcserverd', 'inetd', 'xinetd']);
-
-/** What orders the holders of a shared socket. */
-type Rank = { start: number; passer: boolean; ppid: number };
 
 export class OwnerFinder {
   private readonly holders = new Map<number, number[]>();
   private readonly pidInodes = new Map<number, readonly number[]>();
   /** When each pid's descriptors were last read (caller's clock). */
   private readonly scannedAt = new Map<number, number>();
-  /** Start time and comm of holders of shared sockets, read when a choice is needed. */
-  private readonly ranks = new Map<number, Rank>();
+  /** Start time, comm and parent of holders of shared sockets, read when a choice is needed. */
+  private readonly ranks: HolderRanks;
   private fullScan: number[] | null = null;
   /** Bumped when a full scan completes; flows waiting for one compare against it. */
   fullScansDone = 0;
@@ -37,9 +32,13 @@ export class OwnerFinder {
 
   /** Our own network namespace: a young process elsewhere proves only flows of its own. */
   private readonly ownNetNs: string | null;
+  /** Its inode (null: unknown). */
+  readonly ownNetnsInode: number | null;
 
-  constructor(private readonly proc: ProcSource) {
+  constructor(readonly proc: ProcSource) {
     this.ownNetNs = proc.readNetNs('self');
+    this.ownNetnsInode = netnsInode(this.ownNetNs);
+    this.ranks = new HolderRanks(proc);
   }
 
   /**
@@ -50,43 +49,7 @@ export class OwnerFinder {
   lookup(inode: number): number | undefined {
     const hs = this.holders.get(inode);
     if (!hs || hs.length === 0) return undefined;
-    if (hs.length === 1) return hs[0];
-    let best: number | undefined;
-    let bestRank: Rank | null = null;
-    for (const pid of hs) {
-      const r = this.rank(pid);
-      if (r === null) continue; // gone meanwhile
-      if (bestRank === null || this.before(pid, r, best!, bestRank)) {
-        best = pid;
-        bestRank = r;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * Whether holder a ranks before holder b: not a passer, then started first. Start times count
-   * clock ticks (10 ms): a shell and the child it forks right after connecting share one, so
-   * then the ancestor wins, and only between strangers the lower pid.
-   */
-  private before(a: number, ra: Rank, b: number, rb: Rank): boolean {
-    if (ra.passer !== rb.passer) return rb.passer;
-    if (ra.start !== rb.start) return ra.start < rb.start;
-    if (this.descends(b, a)) return true;
-    if (this.descends(a, b)) return false;
-    return a < b;
-  }
-
-  /** Whether `pid` descends from `ancestor` (a few generations up, as far as they can be read). */
-  private descends(pid: number, ancestor: number): boolean {
-    let p = pid;
-    for (let i = 0; i < 8; i++) {
-      const r = this.rank(p);
-      if (r === null || r.ppid <= 1) return false;
-      if (r.ppid === ancestor) return true;
-      p = r.ppid;
-    }
-    return false;
+    return hs.length === 1 ? hs[0] : this.ranks.first(hs);
   }
 
   /** Every process seen holding the inode. */
@@ -94,15 +57,13 @@ export class OwnerFinder {
     return this.holders.get(inode) ?? [];
   }
 
-  private rank(pid: number): Rank | null {
-    let r = this.ranks.get(pid);
-    if (!r) {
-      const info = this.proc.readProcess(pid);
-      if (!info) return null;
-      r = { start: info.startTime, passer: pid === 1 || SOCKET_PASSERS.has(info.name), ppid: info.ppid };
-      this.ranks.set(pid, r);
-    }
-    return r;
+  /** Record that pid holds the inode (seen by a read other than scanPid: young-sockets.ts). */
+  addHolding(pid: number, inode: number): void {
+    const held = this.pidInodes.get(pid) ?? [];
+    if (!held.includes(inode)) this.pidInodes.set(pid, [...held, inode]);
+    const hs = this.holders.get(inode);
+    if (!hs) this.holders.set(inode, [pid]);
+    else if (!hs.includes(pid)) hs.push(pid);
   }
 
   /** Read one process's sockets into the map. False when it has vanished. */
@@ -262,7 +223,7 @@ export class OwnerFinder {
   /** `note`: the holders it drops count as changed (not when it is read again at once). */
   forgetPid(pid: number, note = true): void {
     this.scannedAt.delete(pid);
-    this.ranks.delete(pid);
+    this.ranks.forget(pid);
     const old = this.pidInodes.get(pid);
     if (!old) return;
     for (const ino of old) {

@@ -188,6 +188,24 @@ export class ProcessCensus {
     return true;
   }
 
+  /**
+   * A TCP or UDP socket the process was seen holding at `atMs` by a read right after its exec
+   * (so not inherited), in its namespace `netns` (0: bwtop's own): it fits flows of `proto` only.
+   */
+  gainedInet(pid: number, inode: number, atMs: number, netns: number, proto: 'tcp' | 'udp'): void {
+    const life = this.lives.get(pid);
+    if (!life || life.gained.has(inode) || life.gained.size >= MAX_GAINED) return;
+    life.netns = netns;
+    life.lastSeenMs = Math.max(life.lastSeenMs, atMs);
+    life.gained.set(inode, { firstMs: atMs, lastMs: atMs, netns, proto });
+  }
+
+  /** It was last seen holding the socket at `lastMs` (found without it by the next read). */
+  letGo(pid: number, inode: number, lastMs: number): void {
+    const g = this.lives.get(pid)?.gained.get(inode);
+    if (g) g.lastMs = Math.max(g.lastMs, lastMs);
+  }
+
   /** These inodes are unix, netlink or packet sockets. */
   classifyNonInet(inodes: Iterable<number>): void {
     for (const ino of inodes) {
@@ -216,7 +234,14 @@ export class ProcessCensus {
    * first packet (the flow's socket existed then, and the opening sent bwtop to look at once).
    * Only processes of the flow's network namespace (`netns`, 0 for bwtop's own) count.
    */
-  candidates(flowStartMs: number, key: string, portKey: string, stillHeld: (pid: number, inode: number) => boolean, netns = 0): Candidates {
+  candidates(
+    flowStartMs: number,
+    key: string,
+    portKey: string,
+    stillHeld: (pid: number, inode: number) => boolean,
+    netns = 0,
+    proto: string | null = null,
+  ): Candidates {
     const proven = new Set<number>();
     const fitting = new Set<number>();
     for (const [pid, life] of this.lives) {
@@ -229,6 +254,7 @@ export class ProcessCensus {
           break;
         }
         if (tied || g.netns !== netns || g.lastMs < flowStartMs - SKEW_MS || g.firstMs > flowStartMs + FIRST_SIGHT_MS) continue;
+        if (g.proto !== undefined && proto !== null && g.proto !== proto) continue; // a UDP socket never carried a TCP flow
         if (life.exitMs !== Infinity || !stillHeld(pid, ino)) fitting.add(pid);
       }
     }

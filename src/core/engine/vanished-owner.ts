@@ -60,7 +60,7 @@ export function vanishedSocketOwner(c: VanishedContext, f: Flow, scanned: Set<nu
     }
     return c.owners.holds(pid, inode);
   };
-  const { proven, fitting } = c.owners.census.candidates(f.firstSeenMs, key, portKey, held, f.netns);
+  const { proven, fitting } = c.owners.census.candidates(f.firstSeenMs, key, portKey, held, f.netns, flowProtoName(f));
   const pids = proven.size > 0 ? proven : fitting;
   // On loopback the other end is local too: the server this flow talks to also accepted (and
   // closed) a socket just then, but it is the peer, not the owner.

@@ -13,8 +13,10 @@ export function readIdentityFirst(proc: ProcSource, census: ProcessCensus, pid: 
   if (!census.wantsIdentity(pid)) return;
   const had = census.identityOf(pid);
   if (had !== null) {
-    const stat = proc.readStat?.(pid);
-    if (stat && stat.comm === had.info.name && stat.startTime === had.info.startTime) {
+    const stat = proc.readStat?.(pid) ?? null;
+    // Gone (or no stat to read): what was read stands until an exec event says otherwise.
+    if (stat === null) return;
+    if (stat.comm === had.info.name && stat.startTime === had.info.startTime) {
       had.atMs = nowMs; // still the program it was
       return;
     }

@@ -9,7 +9,32 @@ export type ProcEvent =
   | { kind: 'exec'; monoMs: number; pid: number; tgid: number }
   | { kind: 'comm'; monoMs: number; pid: number; tgid: number; comm: string }
   | { kind: 'exit'; monoMs: number; pid: number; tgid: number; exitCode: number; exitSignal: number }
+  /** bwtop's own reader (src/native/young_sockets.c): a young program's TCP or UDP socket appeared (at
+   * monoMs), or went: last seen at monoMs, found gone `goneAfterMs` later (null: it appeared). */
+  | {
+      kind: 'socket';
+      monoMs: number;
+      pid: number;
+      tgid: number;
+      inode: number;
+      netns: number;
+      /** Its protocol (null when gone). */
+      proto: 'tcp' | 'udp' | null;
+      /** Found by a first read that came late after the exec: maybe inherited (ask the parent). */
+      atExec: boolean;
+      goneAfterMs: number | null;
+    }
+  /** bwtop's own reader: a young program's identity, read when its first TCP or UDP socket was seen. */
+  | { kind: 'identity'; monoMs: number; pid: number; tgid: number; netns: number; identity: RawIdentity }
   | { kind: 'none' }; // the ack after subscribing, and kinds we ignore (uid, gid, sid, ptrace, coredump)
+
+/** /proc/PID texts as read: stat, cmdline (NUL-separated), the exe link, and the real uid from status. */
+export interface RawIdentity {
+  stat: string;
+  cmdline: string;
+  exe: string;
+  uid: number;
+}
 
 export const NETLINK_CONNECTOR = 11;
 export const CN_IDX_PROC = 1;
@@ -28,6 +53,13 @@ const PROC_EVENT_FORK = 0x1;
 const PROC_EVENT_EXEC = 0x2;
 const PROC_EVENT_COMM = 0x200;
 const PROC_EVENT_EXIT = 0x80000000;
+/** Messages of the same shape that bwtop's native reader adds (never sent by the kernel). */
+const BWTOP_SOCKET_SEEN = 0x40000000;
+const BWTOP_SOCKET_GONE = 0x40000001;
+const BWTOP_IDENTITY = 0x40000002;
+/** The socket kinds it reports: 1 TCP, 2 TCPv6, 3 UDP, 4 UDPv6. */
+const SOCKET_KINDS: Record<number, 'tcp' | 'udp'> = { 1: 'tcp', 2: 'tcp', 3: 'udp', 4: 'udp' };
+const SOCKET_AT_EXEC = 0x100;
 
 /** Offset of proc_event.event_data in a message: nlmsghdr + cn_msg + what, cpu, timestamp. */
 const DATA = NLMSG_HDR + CN_MSG + 16;
@@ -111,6 +143,43 @@ function parseOne(buf: Buffer, at: number, len: number): ProcEvent {
         exitCode: buf.readUInt32LE(d + 8),
         exitSignal: buf.readUInt32LE(d + 12),
       };
+    case BWTOP_SOCKET_SEEN:
+    case BWTOP_SOCKET_GONE:
+      if (!fits(24)) break;
+      return {
+        kind: 'socket',
+        monoMs,
+        pid: buf.readInt32LE(d),
+        tgid: buf.readInt32LE(d + 4),
+        inode: Number(buf.readBigUInt64LE(d + 8)),
+        // The inode of its network namespace (0 unknown); for a socket gone, microseconds from the
+        // last read that saw it to the one that found it gone.
+        netns: what === BWTOP_SOCKET_GONE ? 0 : buf.readUInt32LE(d + 16),
+        proto: SOCKET_KINDS[buf.readUInt32LE(d + 20) & 0xff] ?? null,
+        atExec: (buf.readUInt32LE(d + 20) & SOCKET_AT_EXEC) !== 0,
+        goneAfterMs: what === BWTOP_SOCKET_GONE ? buf.readUInt32LE(d + 16) / 1000 : null,
+      };
+    case BWTOP_IDENTITY: {
+      if (!fits(24)) break;
+      const statLen = buf.readUInt16LE(d + 16);
+      const cmdLen = buf.readUInt16LE(d + 18);
+      const exeLen = buf.readUInt16LE(d + 20);
+      const t = d + 24;
+      if (!fits(24 + statLen + cmdLen + exeLen)) break;
+      return {
+        kind: 'identity',
+        monoMs,
+        pid: buf.readInt32LE(d),
+        tgid: buf.readInt32LE(d + 4),
+        netns: buf.readUInt32LE(d + 8),
+        identity: {
+          stat: buf.toString('utf8', t, t + statLen),
+          cmdline: buf.toString('utf8', t + statLen, t + statLen + cmdLen),
+          exe: buf.toString('utf8', t + statLen + cmdLen, t + statLen + cmdLen + exeLen),
+          uid: buf.readUInt32LE(d + 12),
+        },
+      };
+    }
   }
   return { kind: 'none' };
 }

@@ -73,6 +73,8 @@ export interface ProcSource {
    * Optional: sources without it (test doubles) are read with readProcess.
    */
   readStat?(pid: number): ProcStat | null;
+  /** The user name of a uid (the uid as text when unknown); optional. */
+  userName?(uid: number): string;
   /**
    * The network namespace a process lives in ("net:[4026531840]"), or 'self' for the reader's
    * own; null when unknown (fixture copies carry none).
