@@ -8,7 +8,8 @@ import { openProcRoot, socketCountHint } from '../adapters/procfs.js';
 import { readNetTableInBackground } from '../adapters/table-copy.js';
 import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
-import { processLookup, scanOwners } from '../core/connections/owners.js';
+import { processLookup, scanOwners, scanOwnersFlat } from '../core/connections/owners.js';
+import { nativeFdSockets } from '../adapters/fd-scan.js';
 import { selectedTables, stateMask } from '../core/connections/select.js';
 import type { TableName } from '../core/engine/socket-index.js';
 import type { ProcessInfo, SocketEntry } from '../core/proc/types.js';
@@ -112,7 +113,9 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   if (pids === null) {
     throw new UserError(`cannot list processes in ${root}: it is not a readable procfs directory; check --proc-root`);
   }
-  const scan = scanOwners(src, pids);
+  // One native call reads every descriptor when the addon is built (live /proc and copies alike).
+  const fdSockets = nativeFdSockets();
+  const scan = fdSockets ? scanOwnersFlat(fdSockets(root, Int32Array.from(pids)), pids) : scanOwners(src, pids);
   const lookup = processLookup(src);
   // Other namespaces' tables are readable through their processes, which only root may look into.
   // Only processes holding sockets are asked for their namespace (one readlink each; kernel

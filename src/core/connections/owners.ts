@@ -21,11 +21,16 @@ const NO_HOLDERS: readonly number[] = [];
  * array per pid instead of an array each (fewer allocations, fewer garbage collections).
  */
 export function scanOwners(src: ProcSource, pids: readonly number[]): OwnerScan {
+  return collect(pids, (pid) => src.readSocketInodes(pid));
+}
+
+/** Builds the scan from each pid's socket inodes in turn (null: unreadable). */
+function collect(pids: readonly number[], inodesOf: (pid: number) => readonly number[] | null): OwnerScan {
   const owners: OwnerMap = new Map();
   const withSockets: number[] = [];
   let unreadable = 0;
   for (const pid of pids) {
-    const inodes = src.readSocketInodes(pid);
+    const inodes = inodesOf(pid);
     if (inodes === null) {
       unreadable++;
       continue;
@@ -44,6 +49,21 @@ export function scanOwners(src: ProcSource, pids: readonly number[]): OwnerScan 
     }
   }
   return { owners, unreadable, withSockets };
+}
+
+/**
+ * The same from one flat list (the native scan, src/adapters/fd-scan.ts): for each of `pids` in
+ * order, its socket count (-1: unreadable), then its inodes.
+ */
+export function scanOwnersFlat(flat: Float64Array, pids: readonly number[]): OwnerScan {
+  let at = 0;
+  return collect(pids, () => {
+    const n = flat[at++] ?? -1;
+    if (n < 0) return null;
+    const inodes = Array.from(flat.subarray(at, at + n));
+    at += n;
+    return inodes;
+  });
 }
 
 export function holdersOf(owners: OwnerMap, inode: number): readonly number[] {
