@@ -1,8 +1,8 @@
 // Records the messages bwtop's own process events reader adds (src/native/young_sockets.c) for a
 // real short-lived client: run as root after `npm run build`,
 //   node dist/test/fixtures-tools/record-young-sockets.js OUTDIR
-// It listens on 127.0.0.1, runs a python3 client that connects, sends a byte, holds the connection
-// 50 ms, closes it and exits, and keeps every message of the client's pid (the kernel's fork, exec
+// It listens on 127.0.0.1, runs the short-lived python3 client of test/netlink/short-client.ts,
+// and keeps every message of the client's pid (the kernel's fork, exec
 // and exit, and the reader's identity and socket messages) in OUTDIR/young-sockets.bin, as the
 // reader handed them to JavaScript; pids, port and namespace in OUTDIR/young-sockets.json.
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
 import { parseProcEvents, procEventsSubscribe } from '../../src/core/netlink/proc-events.js';
+import { shortClientScript } from '../netlink/short-client.js';
 
 type Reader = {
   open(rcvbuf: number, subscribe: Buffer, onBatch: (data: Buffer | null) => void, delay: number): unknown;
@@ -41,15 +42,7 @@ const port = (server.address() as net.AddressInfo).port;
 const all: Buffer[] = [];
 const handle = reader.open(1 << 20, procEventsSubscribe('listen', 7), (d) => d && all.push(...messages(Buffer.from(d))), 0);
 await new Promise((r) => setTimeout(r, 200));
-const script = [
-  'import socket, time',
-  `s = socket.create_connection(('127.0.0.1', ${port}))`,
-  "s.sendall(b'x')",
-  'time.sleep(0.05)',
-  's.close()',
-  'time.sleep(0.05)',
-].join('; ');
-const child = spawn('/usr/bin/python3', ['-c', script], { stdio: 'ignore' });
+const child = spawn('/usr/bin/python3', ['-c', shortClientScript(port)], { stdio: 'ignore' });
 await new Promise((r) => child.once('exit', r));
 await new Promise((r) => setTimeout(r, 300));
 reader.close(handle, procEventsSubscribe('ignore', 8));

@@ -185,7 +185,10 @@ export async function startBwtop(
     lines: () => {
       if (err && !(stderrOk && err.split('\n').every((l) => l === '' || stderrOk.test(l))))
         throw new Error(`bwtop wrote to stderr: ${err}`);
+      // Whole lines only: a line of many processes goes out in 64 KiB pieces, and one may be
+      // half-read when this is called.
       return buf
+        .slice(0, buf.lastIndexOf('\n') + 1)
         .split('\n')
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l));
