@@ -4,6 +4,7 @@
 // container's API, in a namespace of its own, gets its end of the workers' connections; nothing may
 // be left to `unknown`. The expected bytes are summed here from the capture's own IP headers (a
 // reader of its own, not bwtop's decoder), per connection from the socket rows each curl held.
+import { keepSnapshot } from '../../src/core/snapshot-copy.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ async function replay(): Promise<Snapshot[]> {
   const deps = realDeps(o.procRoot);
   Object.assign(deps, loadScene(SCENE).replayDeps(deps));
   const snaps: Snapshot[] = [];
-  const sink: Sink = { update: (s) => void snaps.push(s), holdAfterReplay: false, close: () => {} };
+  const sink: Sink = { update: (s) => void snaps.push(keepSnapshot(s)), holdAfterReplay: false, close: () => {} };
   assert.equal(await run(deps, o, sink), 0);
   return snaps;
 }

@@ -3,6 +3,7 @@
 // packet at its own timestamps, the /proc copy of the same processes, and a fake process-event
 // source. Every byte lands where the replay puts it, refreshes come from the timer, and an exit
 // event ends a process's row without any polling.
+import { keepSnapshot } from '../../src/core/snapshot-copy.js';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -144,7 +145,7 @@ function liveOverFixture(o: { need?: SocketNeed; count: number; diag?: boolean; 
   };
   const snaps: Snapshot[] = [];
   const need = o.need;
-  const sink: Sink = { update: (s) => snaps.push(s), socketNeed: need && (() => need), holdAfterReplay: false, close() {} };
+  const sink: Sink = { update: (s) => snaps.push(keepSnapshot(s)), socketNeed: need && (() => need), holdAfterReplay: false, close() {} };
   const done = run(deps, parseLiveArgs(['-i', 'lo', '--json', '--count', String(o.count)], 'live'), sink);
   const play = async (list: Packet[]): Promise<void> => {
     opened = true;

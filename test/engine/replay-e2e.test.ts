@@ -6,6 +6,7 @@
 // processes by the scenario's fixed ports, bucketed into replay intervals). The table is also in
 // fixtures/session/README.md. Re-recording the fixture means rerunning that script and updating
 // the numbers here.
+import { keepSnapshot } from '../../src/core/snapshot-copy.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -146,7 +147,7 @@ const STATES: Record<string, string> = {
 
 async function replayInProcess(args: string[] = []): Promise<{ code: number; snaps: Snapshot[] }> {
   const snaps: Snapshot[] = [];
-  const sink: Sink = { update: (s) => snaps.push(s), holdAfterReplay: false, close() {} };
+  const sink: Sink = { update: (s) => snaps.push(keepSnapshot(s)), holdAfterReplay: false, close() {} };
   const deps = { ...realDeps(PROC), proc: new ProcFs(PROC, { passwdPath: join(PROC, 'etc-passwd') }) };
   const options = parseLiveArgs(['--replay', CAPTURE, '--proc-root', PROC, '--json', ...args], 'live');
   const code = await run(deps, options, sink);

@@ -1,6 +1,7 @@
 // The exporter's page for the recorded loopback session: exact per-program counters, host
 // totals, the unknown bucket, no pid label unless asked, and label escaping (by prom-client)
 // that a hostile process name cannot break out of.
+import { keepSnapshot } from '../../src/core/snapshot-copy.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const SESSION = fileURLToPath(new URL('../../../fixtures/session/loopback-web', 
 
 async function sessionSnapshots(): Promise<Snapshot[]> {
   const snaps: Snapshot[] = [];
-  const sink: Sink = { update: (s) => snaps.push(s), holdAfterReplay: false, close() {} };
+  const sink: Sink = { update: (s) => snaps.push(keepSnapshot(s)), holdAfterReplay: false, close() {} };
   const proc = join(SESSION, 'proc');
   await run(realDeps(proc), parseLiveArgs(['--replay', join(SESSION, 'capture.pcap'), '--proc-root', proc], 'live'), sink);
   return snaps;

@@ -2,6 +2,7 @@
 // A packet between two local sockets is two flows: the sender's (sent) and the receiver's
 // (received), so each process is credited with its own direction, in whichever network
 // namespace each socket lives.
+import type { ConnectionStats } from '../model.js';
 import type { ProcessInfo } from '../proc/types.js';
 
 export const FLOW_PENDING = 0; // owner not known yet: bytes are held on the flow
@@ -77,6 +78,8 @@ export class Flow {
   joinKey = '';
   /** The connection's id in snapshots ("tcp 127.0.0.1:40000 127.0.0.1:80"). */
   idText = '';
+  /** Its description in snapshots, made once and updated at each refresh (interval.ts). */
+  stats: ConnectionStats | null = null;
 
   // Plain arrays of small integers: a Float64Array costs an ArrayBuffer object besides the array
   // (about 180 bytes more per window; two windows per flow, tens of thousands of flows).

@@ -1,13 +1,9 @@
 // Closing an interval: move each flow's unreported bytes to its owner (or to the unknown
 // bucket), update states from the latest tables, expire what is finished, and describe it all
 // as a Snapshot.
-import type { ConnectionStats, ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
-import type { SocketEntry } from '../proc/types.js';
-import { formatEndpoint } from '../proc/address.js';
-import { joinAddr } from './socket-index.js';
+import type { ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
 import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
-import type { ProcessEntry } from './process-entry.js';
-import { ensureFlowText, flowProtoName } from './flow-text.js';
+import { addIdleSockets, describeConnections, describeProcess, describeProgram } from './describe.js';
 import type { Counters } from './counters.js';
 import type { FlowTable } from './flow-table.js';
 import type { ProcessRegistry } from './process-registry.js';
@@ -157,131 +153,4 @@ function forgetFlow(e: IntervalParts, f: Flow): void {
   e.flows.remove(f);
   f.owner?.flows.delete(f);
   e.resolver.forget(f);
-}
-
-function describeConnections(p: ProcessEntry, w: number, ms: number): ConnectionStats[] {
-  const connections: ConnectionStats[] = [];
-  for (const f of p.flows) connections.push(describeFlow(f, w, ms));
-  connections.sort((a, b) => b.sent + b.received - (a.sent + a.received) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return connections;
-}
-
-/** Every other socket the process holds (a listener, an idle connection), after the busy ones. */
-function addIdleSockets(e: IntervalParts, p: ProcessEntry, connections: ConnectionStats[]): void {
-  const seen = new Set<number>();
-  for (const c of connections) if (c.inode) seen.add(c.inode);
-  const idle: ConnectionStats[] = [];
-  for (const ino of e.resolver.owners.inodesOf(p.pid)) {
-    if (seen.has(ino)) continue;
-    const s = e.resolver.tables.byInode(ino);
-    if (s) idle.push(describeSocket(s));
-  }
-  idle.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  connections.push(...idle);
-}
-
-function describeSocket(s: SocketEntry): ConnectionStats {
-  const la = joinAddr(s.localAddr);
-  const ra = joinAddr(s.remoteAddr);
-  const local = formatEndpoint(la, s.localPort);
-  const remote = formatEndpoint(ra, s.remotePort);
-  const family = la.includes(':') ? 6 : 4;
-  return {
-    id: `${s.proto} ${local} ${remote}`,
-    proto: s.proto,
-    family,
-    local,
-    remote,
-    remoteAddr: ra,
-    state: s.state,
-    sent: 0,
-    received: 0,
-    sentTotal: 0,
-    receivedTotal: 0,
-    sentRate: 0,
-    receivedRate: 0,
-    lastSeenMs: 0,
-    inode: s.inode,
-    active: false,
-  };
-}
-
-function describeProgram(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProgramEntryStats {
-  return {
-    programKey: p.programKey,
-    name: p.name,
-    exe: p.exe,
-    cmdline: p.cmdline,
-    user: p.user,
-    uid: p.uid,
-    pids: [...p.pids!],
-    container: p.container,
-    unit: p.unit,
-    netns: p.netns,
-    sent: p.sent.recent(1),
-    received: p.received.recent(1),
-    sentTotal: p.sentTotal,
-    receivedTotal: p.receivedTotal,
-    sentRate: p.sent.rate(w, ms),
-    receivedRate: p.received.rate(w, ms),
-    connections,
-    sentHistory: p.sent.toArray(),
-    receivedHistory: p.received.toArray(),
-  };
-}
-
-function describeProcess(p: ProcessEntry, connections: ConnectionStats[], w: number, ms: number): ProcessStats {
-  return {
-    pid: p.pid,
-    startTime: p.startTime,
-    name: p.name,
-    cmdline: p.cmdline,
-    user: p.user,
-    uid: p.uid,
-    sent: p.sent.recent(1),
-    received: p.received.recent(1),
-    sentTotal: p.sentTotal,
-    receivedTotal: p.receivedTotal,
-    sentRate: p.sent.rate(w, ms),
-    receivedRate: p.received.rate(w, ms),
-    exitedAtMs: p.exitedAtMs,
-    exe: p.exe,
-    programKey: p.programKey,
-    ppid: p.ppid,
-    container: p.container,
-    unit: p.unit,
-    netns: p.netns,
-    connections,
-    sentHistory: p.sent.toArray(),
-    receivedHistory: p.received.toArray(),
-  };
-}
-
-function describeFlow(f: Flow, w: number, ms: number): ConnectionStats {
-  ensureFlowText(f);
-  let sw = 0;
-  let rw = 0;
-  for (let i = 0; i < w; i++) {
-    sw += f.sentWindow[i]!;
-    rw += f.receivedWindow[i]!;
-  }
-  const proto = flowProtoName(f);
-  return {
-    id: f.idText, // made once per flow, not once per refresh
-    proto,
-    family: f.family === 6 ? 6 : 4,
-    local: f.localText,
-    remote: f.remoteText,
-    remoteAddr: f.remoteAddrText,
-    state: f.state,
-    sent: f.sentLast,
-    received: f.receivedLast,
-    sentTotal: f.sentTotal,
-    receivedTotal: f.receivedTotal,
-    sentRate: (sw * 1000) / (w * ms),
-    receivedRate: (rw * 1000) / (w * ms),
-    lastSeenMs: f.lastSeenMs,
-    inode: f.inode,
-    active: sw + rw > 0,
-  };
 }

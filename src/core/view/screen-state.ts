@@ -5,6 +5,7 @@
 // carries out the outcome's side effects (quit, redraw, save settings).
 
 import type { Snapshot } from '../model.js';
+import { keepSnapshot } from '../snapshot-copy.js';
 import type { Action } from './keys.js';
 import { cancelText, chooseSignal, confirmKill, openKill, type KillDialog, type KillPorts } from './kill-dialog.js';
 import { scopeRows, type Row } from './rows.js';
@@ -154,7 +155,8 @@ export function applyAction(st: ScreenState, a: Action, size: Size, ports: KillP
       next = startKill(st, ports);
       break;
     case 'pause':
-      next = { ...view({ ...v, paused: !v.paused }), shown: v.paused ? st.latest : st.shown };
+      // Kept as a copy: the next refresh updates connection descriptions in place.
+      next = { ...view({ ...v, paused: !v.paused }), shown: v.paused ? st.latest : st.shown && keepSnapshot(st.shown) };
       break;
     case 'help':
       next = view({ ...v, help: !v.help });
