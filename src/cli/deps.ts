@@ -61,6 +61,8 @@ export interface LinkWatch {
 export interface SocketDiag {
   /** `states`: a bitmask of TCP states (1 << state); every state by default. */
   dump(tables: readonly TableName[], states?: number): Promise<SocketEntry[]>;
+  /** Like dump, handing each row to `visit` in ONE reused object (optional: test doubles may lack it). */
+  forEach?(tables: readonly TableName[], visit: (row: SocketEntry) => void): Promise<void>;
   lookup(table: TableName, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): Promise<SocketEntry | null>;
   close(): void;
 }

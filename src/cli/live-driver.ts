@@ -33,6 +33,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     count: o.count,
     readTables: (t) => (dumps ? dumps.dump(t) : deps.readTablesAsync ? deps.readTablesAsync(t) : readSocketTables(deps.proc, t)),
     lookup: lookups ? (t, la, lp, ra, rp) => lookups.lookup(t, la, lp, ra, rp) : undefined,
+    forEachTableRow: dumps?.forEach ? (t, visit) => dumps.forEach!([t], visit) : undefined,
     readListeners: dumps ? (t) => dumps.dump(t, LISTEN_ONLY) : undefined,
     socketNeed: sink.socketNeed?.bind(sink),
     everyNamespace: sink.everyNamespace?.bind(sink),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FULL = process.env.BWTOP_LONG_RUN === 'full';
-const SECONDS = FULL ? 600 : 90;
+const SECONDS = FULL ? 600 : Number(process.env.BWTOP_LONG_RUN_S ?? 90);
 const RATE = 1700; // new flows per second, half UDP, half TCP
 const BASELINE_S = 45; // after the first expiry cycle (30 s idle) and a margin
 const SAMPLE_S = 5;

@@ -1,97 +1,8 @@
-// The socket tables indexed for the join. A flow matches, in order: the exact socket
-// (protocol + local + remote), then a socket bound to its local address with any remote (a TCP
-// listener whose process will own the accepted socket, an unconnected UDP socket), then a socket
-// bound to the wildcard address on its local port. IPv4-mapped IPv6 sockets are indexed under the
-// IPv4 address, so IPv4 packets find dual-stack sockets.
+// The four socket tables, each indexed on its own (table-index.ts) and re-read on its own.
 import { SOCKET_TABLES, type SocketEntry, type TableName } from '../proc/types.js';
-import { joinAddress } from '../proc/address.js';
+import { SocketIndex, type MatchKind } from './table-index.js';
 
-export type MatchKind = 'exact' | 'bound' | 'wildcard';
-
-/** The address packets carry for a socket (IPv4-mapped IPv6 sockets talk IPv4 on the wire). */
-export const joinAddr = joinAddress;
-
-export function exactKey(proto: string, laddr: string, lport: number, raddr: string, rport: number): string {
-  return `${proto} ${laddr} ${lport} ${raddr} ${rport}`;
-}
-
-function boundKey(proto: string, laddr: string, lport: number): string {
-  return `${proto} ${laddr} ${lport}`;
-}
-
-export class SocketIndex {
-  private readonly exact = new Map<string, SocketEntry>();
-  private readonly bound = new Map<string, SocketEntry>();
-  readonly byInode = new Map<number, SocketEntry>();
-
-  constructor(entries: Iterable<SocketEntry>) {
-    for (const e of entries) this.add(e);
-  }
-
-  add(e: SocketEntry): void {
-    {
-      const l = joinAddr(e.localAddr);
-      const r = joinAddr(e.remoteAddr);
-      if (e.inode !== 0) this.byInode.set(e.inode, e);
-      if (e.remotePort === 0 && (e.state === 'LISTEN' || e.proto === 'udp')) {
-        const k = boundKey(e.proto, l, e.localPort);
-        // A listener beats any other entry with the same local endpoint.
-        if (!this.bound.has(k) || e.state === 'LISTEN') this.bound.set(k, e);
-      } else {
-        const k = exactKey(e.proto, l, e.localPort, r, e.remotePort);
-        const old = this.exact.get(k);
-        // TIME_WAIT leftovers (inode 0) never hide a live socket on the same 4-tuple.
-        if (!old || old.inode === 0) this.exact.set(k, e);
-      }
-    }
-  }
-
-  /** A socket read by an exact look-up: the freshest word on its conversation, so it replaces the row. */
-  put(e: SocketEntry): void {
-    if (e.remotePort === 0 && (e.state === 'LISTEN' || e.proto === 'udp')) {
-      this.add(e);
-      return;
-    }
-    const k = exactKey(e.proto, joinAddr(e.localAddr), e.localPort, joinAddr(e.remoteAddr), e.remotePort);
-    this.dropInode(this.exact.get(k));
-    this.exact.set(k, e);
-    if (e.inode !== 0) this.byInode.set(e.inode, e);
-  }
-
-  /** An exact look-up found no socket for the conversation: it is closed. */
-  drop(exactK: string): void {
-    this.dropInode(this.exact.get(exactK));
-    this.exact.delete(exactK);
-  }
-
-  /** The listeners and unconnected sockets, from a read of those alone (the rest is kept). */
-  replaceBound(entries: Iterable<SocketEntry>): void {
-    for (const e of this.bound.values()) this.dropInode(e);
-    this.bound.clear();
-    for (const e of entries) this.add(e);
-  }
-
-  private dropInode(e: SocketEntry | undefined): void {
-    if (e && e.inode !== 0 && this.byInode.get(e.inode) === e) this.byInode.delete(e.inode);
-  }
-
-  get size(): number {
-    return this.exact.size + this.bound.size;
-  }
-
-  find(exactK: string): SocketEntry | undefined {
-    return this.exact.get(exactK);
-  }
-
-  /** The socket that receives for (laddr, lport) from any remote: bound address, then wildcard. */
-  findBound(proto: string, family: number, laddr: string, lport: number): { entry: SocketEntry; kind: MatchKind } | null {
-    const b = this.bound.get(boundKey(proto, laddr, lport));
-    if (b) return { entry: b, kind: 'bound' };
-    const w =
-      (family === 4 ? this.bound.get(boundKey(proto, '0.0.0.0', lport)) : undefined) ?? this.bound.get(boundKey(proto, '::', lport));
-    return w ? { entry: w, kind: 'wildcard' } : null;
-  }
-}
+export { SocketIndex, exactKey, joinAddr, type MatchKind } from './table-index.js';
 
 export type { TableName };
 export const ALL_TABLES: readonly TableName[] = SOCKET_TABLES.map((t) => t.name);
@@ -160,11 +71,36 @@ export class SocketTables {
     const groups = new Map<TableName, SocketEntry[]>(names.map((n) => [n, []]));
     for (const e of entries) groups.get(tableOf(e))?.push(e);
     this.generation++;
-    for (const [n, entries] of groups) {
-      this.indexes.set(n, new SocketIndex(entries));
-      this.readAt.set(n, this.generation);
-      this.rowsRead.set(n, entries);
+    for (const [n, list] of groups) {
+      const read = this.beginRead(n);
+      for (const e of list) read.take(e, false);
+      this.endRead(n, read);
     }
+  }
+
+  /**
+   * A read of one table row by row as it arrives (`take(row, true)` for a row object the reader
+   * reuses); `finishRead` when every table of the read is done. Rows stay joinable meanwhile.
+   */
+  beginRead(name: TableName): SocketIndex {
+    let index = this.indexes.get(name);
+    if (!index) {
+      index = new SocketIndex();
+      this.indexes.set(name, index);
+    }
+    index.beginRead();
+    return index;
+  }
+
+  endRead(name: TableName, index: SocketIndex): void {
+    this.rowsRead.set(name, index.endRead());
+    this.readAt.set(name, this.generation);
+  }
+
+  /** A read made by beginRead/endRead of each of its tables is complete. */
+  finishRead(names: readonly TableName[]): void {
+    this.generation++;
+    for (const n of names) this.readAt.set(n, this.generation);
   }
 
   /** The oldest read among `names` (0 if one was never read). */

@@ -22,6 +22,11 @@ export interface TableSources {
   lookup?: ExactLookup;
   /** The socket tables, read off the main thread where possible. */
   readTables(names: readonly TableName[]): Promise<SocketEntry[]> | SocketEntry[];
+  /**
+   * One table row by row as the kernel sends it (netlink), handing ONE reused row object: rows
+   * the last read had are kept as they were, so a read makes no object per row.
+   */
+  forEachTableRow?(name: TableName, visit: (row: SocketEntry) => void): Promise<void>;
   /** The TCP listeners alone (netlink), when available: far cheaper than every row. */
   readListeners?(names: readonly TableName[]): Promise<SocketEntry[]>;
   /** What the sink needs of the tables this refresh (default 'fresh': every row, each refresh). */
@@ -63,8 +68,27 @@ export class TableReads {
   async read(names: readonly TableName[]): Promise<void> {
     if (names.length === 0) return;
     this.counts.all++;
-    const entries = await this.o.readTables(names);
-    if (!this.stopped) this.engine.resolver.tables.apply(names, entries);
+    const tables = this.engine.resolver.tables;
+    const forEach = this.o.forEachTableRow;
+    if (!forEach) {
+      const entries = await this.o.readTables(names);
+      if (!this.stopped) tables.apply(names, entries);
+      return;
+    }
+    for (const n of names) {
+      const index = tables.beginRead(n);
+      // A failed read leaves the rows of the last one (those seen again already updated).
+      if (
+        !(await forEach(n, (row) => index.take(row, true)).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+      if (this.stopped) return;
+      tables.endRead(n, index);
+    }
+    tables.finishRead(names);
   }
 
   /** Every row was just read: the plan starts over from here. */
