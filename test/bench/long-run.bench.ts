@@ -52,6 +52,13 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
 }
 
+/** CPU seconds (user + system) the process has used. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100;
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -91,12 +98,13 @@ export async function bench(): Promise<void> {
       if (l) counts = JSON.parse(l) as typeof counts;
     });
     console.log(`${SECONDS} s at ${RATE} new flows/s${FULL ? '' : ' (BWTOP_LONG_RUN=full: 600 s, 1,000,000 flows)'}`);
-    console.log('   s     flows  bwtop RSS MB  process rows  packets');
+    console.log('   s     flows  bwtop RSS MB  bwtop CPU s  process rows  packets');
     const samples: Array<{ s: number; rss: number }> = [];
     for (let s = SAMPLE_S; s <= SECONDS; s += SAMPLE_S) {
       await sleep(SAMPLE_S * 1000);
       if (bw.exitCode !== null) throw new Error(`bwtop exited (${bw.exitCode}) after ${s} s`);
       const rss = rssMb(bw.pid!);
+      const cpu = cpuSeconds(bw.pid!);
       samples.push({ s, rss });
       let procs = 0;
       let packets = 0;
@@ -109,7 +117,7 @@ export async function bench(): Promise<void> {
       }
       const flows = counts.udpFlows + counts.tcpFlows;
       console.log(
-        `${String(s).padStart(4)}  ${String(flows).padStart(8)}  ${rss.toFixed(1).padStart(12)}  ${String(procs).padStart(12)}  ${packets}`,
+        `${String(s).padStart(4)}  ${String(flows).padStart(8)}  ${rss.toFixed(1).padStart(12)}  ${cpu.toFixed(1).padStart(11)}  ${String(procs).padStart(12)}  ${packets}`,
       );
     }
     const base = samples.find((x) => x.s >= BASELINE_S)!;
