@@ -83,6 +83,8 @@ export interface AppDeps {
   readTablesAsync?(names: readonly TableName[]): Promise<SocketEntry[]>;
   /** Socket tables over netlink (sock_diag); throws a one-sentence Error when refused. */
   openSockDiag?(): SocketDiag;
+  /** A live capture runs for days: keep the JavaScript heap near what is live (heap-limit.ts). */
+  keepHeapNearLiveSet?(): void;
   /** Calls `changed` when interfaces appear, go up or down, or vanish; throws when the kernel refuses. */
   watchLinks?(changed: () => void): LinkWatch;
   /** Subscribe to kernel process events; throws a one-sentence Error when refused. */

@@ -16,6 +16,7 @@ const LINK_SETTLE_MS = 50;
 
 export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: StopRequest): Promise<number> {
   const names = checkInterfaces(deps, o);
+  deps.keepHeapNearLiveSet?.();
   const engine: Engine = new Engine({
     proc: deps.proc,
     readTables: (t) => readSocketTables(deps.proc, t),

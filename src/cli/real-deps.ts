@@ -8,6 +8,7 @@ import { interfaceExists, isEthernet, isLoopback, localAddresses, upInterfaces }
 import { readCaptureFile } from '../adapters/capture-file.js';
 import { readSocketTablesAsync } from '../adapters/socket-tables-async.js';
 import { openProcEvents, openSockDiag } from '../adapters/netlink.js';
+import { keepHeapNearLiveSet } from '../adapters/heap-limit.js';
 import type { ProcEvent } from '../core/netlink/proc-events.js';
 import { watchLinks } from '../adapters/link-watch.js';
 import type { AppDeps, ProcEventHandlers } from './deps.js';
@@ -51,6 +52,7 @@ export function realDeps(procRoot: string): AppDeps {
     openLive,
     openSynWatch,
     captureErrorSentence,
+    keepHeapNearLiveSet,
     openSockDiag: procRoot === '/proc' ? openSockDiag : undefined,
     watchLinks: procRoot === '/proc' ? (changed) => watchLinks(() => changed()) : undefined,
     // Only the live /proc has events to match: a procfs copy is replayed with polling.
