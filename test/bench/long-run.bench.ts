@@ -97,7 +97,8 @@ export async function bench(): Promise<void> {
       const l = d.toString().trim().split('\n').at(-1);
       if (l) counts = JSON.parse(l) as typeof counts;
     });
-    console.log(`${SECONDS} s at ${RATE} new flows/s${FULL ? '' : ' (BWTOP_LONG_RUN=full: 600 s, 1,000,000 flows)'}`);
+    const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`${SECONDS} s at ${RATE} new flows/s${FULL ? '' : ' (BWTOP_LONG_RUN=full: 600 s, 1,000,000 flows)'}; load ${load()}`);
     console.log('   s     flows  bwtop RSS MB  bwtop CPU s  process rows  packets');
     const samples: Array<{ s: number; rss: number }> = [];
     for (let s = SAMPLE_S; s <= SECONDS; s += SAMPLE_S) {
@@ -125,7 +126,7 @@ export async function bench(): Promise<void> {
     const worst = after.reduce((m, x) => (Math.abs(x.rss - base.rss) > Math.abs(m.rss - base.rss) ? x : m), base);
     const off = (worst.rss - base.rss) / base.rss;
     const flows = counts.udpFlows + counts.tcpFlows;
-    console.log(`flows made: ${flows} (${counts.udpFlows} UDP, ${counts.tcpFlows} TCP, ${counts.failed} failed connections)`);
+    console.log(`flows made: ${flows} (${counts.udpFlows} UDP, ${counts.tcpFlows} TCP, ${counts.failed} failed connections); load ${load()}`);
     const verdict = Math.abs(off) <= 0.1 ? 'OK' : 'FAIL';
     console.log(
       `memory after the first expiry cycle: ${base.rss.toFixed(1)} MB at ${base.s} s; furthest off ${(off * 100).toFixed(1)}% ` +
