@@ -126,7 +126,9 @@ export async function bench(): Promise<void> {
     const worst = after.reduce((m, x) => (Math.abs(x.rss - base.rss) > Math.abs(m.rss - base.rss) ? x : m), base);
     const off = (worst.rss - base.rss) / base.rss;
     const flows = counts.udpFlows + counts.tcpFlows;
-    console.log(`flows made: ${flows} (${counts.udpFlows} UDP, ${counts.tcpFlows} TCP, ${counts.failed} failed connections); load ${load()}`);
+    console.log(
+      `flows made: ${flows} (${counts.udpFlows} UDP, ${counts.tcpFlows} TCP, ${counts.failed} failed connections); load ${load()}`,
+    );
     const verdict = Math.abs(off) <= 0.1 ? 'OK' : 'FAIL';
     console.log(
       `memory after the first expiry cycle: ${base.rss.toFixed(1)} MB at ${base.s} s; furthest off ${(off * 100).toFixed(1)}% ` +
