@@ -117,9 +117,8 @@ export async function bench(): Promise<void> {
         // no line yet
       }
       const flows = counts.udpFlows + counts.tcpFlows;
-      console.log(
-        `${String(s).padStart(4)}  ${String(flows).padStart(8)}  ${rss.toFixed(1).padStart(12)}  ${cpu.toFixed(1).padStart(11)}  ${String(procs).padStart(12)}  ${packets}`,
-      );
+      const cols = [String(s).padStart(4), String(flows).padStart(8), rss.toFixed(1).padStart(12), cpu.toFixed(1).padStart(11)];
+      console.log(`${cols.join('  ')}  ${String(procs).padStart(12)}  ${packets}`);
     }
     const base = samples.find((x) => x.s >= BASELINE_S)!;
     const after = samples.filter((x) => x.s > base.s);
