@@ -8,11 +8,66 @@ const ADDON_PATH = '../../../src/native/build/Release/proc_connector.node';
 /** (root, pids) -> for each pid its socket count (-1: unreadable), then its inodes. */
 export type FdSockets = (root: string, pids: Int32Array) => Float64Array;
 
-export function nativeFdSockets(): FdSockets | null {
-  try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as { fdSockets?: FdSockets };
-    return addon.fdSockets ?? null;
-  } catch {
-    return null;
+/** The processes of a procfs directory (readdir order) and `FdSockets`' list for them. */
+export interface FdScanResult {
+  pids: Int32Array;
+  sockets: Float64Array;
+}
+
+/** The addon's functions this module and src/adapters/sock-dump.ts use. */
+export interface ScanAddon {
+  fdSockets: FdSockets;
+  fdScanStart(root: string): object;
+  /** Null when the directory cannot be listed. */
+  fdScanFinish(scan: object): FdScanResult | null;
+  sockDiagDump(family: number, protocol: number, states: number, seq: number, nsPath?: string, nsInode?: number): Buffer;
+}
+
+let addon: ScanAddon | null | undefined;
+
+/** The native addon, or null when it is not built. */
+export function scanAddon(): ScanAddon | null {
+  if (addon === undefined) {
+    try {
+      addon = createRequire(import.meta.url)(ADDON_PATH) as ScanAddon;
+    } catch {
+      addon = null;
+    }
   }
+  return addon;
+}
+
+export function nativeFdSockets(): FdSockets | null {
+  return scanAddon()?.fdSockets ?? null;
+}
+
+/** A scan of every process running on its own thread; `finish` waits for it. */
+export interface FdScan {
+  root: string;
+  finish(): FdScanResult | null;
+}
+
+let started: FdScan | null = null;
+
+/**
+ * Starts listing and scanning the processes of `root` on a thread of its own (null without the
+ * addon). The command's entry starts it before loading the command's modules; the command then
+ * takes it with `takeFdScan`.
+ */
+export function startFdScan(root: string): FdScan | null {
+  const a = scanAddon();
+  if (a === null) return null;
+  const handle = a.fdScanStart(root);
+  started = { root, finish: () => a.fdScanFinish(handle) };
+  return started;
+}
+
+/** The scan started for `root` and not yet taken, else a new one (null without the addon). */
+export function takeFdScan(root: string): FdScan | null {
+  const s = started;
+  started = null;
+  if (s !== null && s.root === root) return s;
+  const fresh = startFdScan(root);
+  started = null;
+  return fresh;
 }

@@ -7,6 +7,7 @@ import {
   ALL_STATES,
   NETLINK_SOCK_DIAG,
   forEachSockDiagRow,
+  refusedSockDiag,
   sockDiagDumpRequest,
   sockDiagLookupRequest,
   sockDiagMatches,
@@ -31,13 +32,7 @@ export interface SockDiag {
   close(): void;
 }
 
-/** The one-sentence error for a refused sock_diag (also what callers that fall back print). */
-export function refusedSockDiag(why: string): Error {
-  return new Error(
-    `cannot read the socket tables over netlink (sock_diag): ${why}; ` +
-      `reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)`,
-  );
-}
+export { refusedSockDiag };
 
 /** The kernel's largest dump datagram (it caps its guess of the reader's buffer at 32 KiB). */
 const DUMP_DATAGRAM = 32768;

@@ -9,7 +9,8 @@ import { readNetTableInBackground } from '../adapters/table-copy.js';
 import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
 import { processLookup, scanOwners, scanOwnersFlat } from '../core/connections/owners.js';
-import { nativeFdSockets } from '../adapters/fd-scan.js';
+import { takeFdScan } from '../adapters/fd-scan.js';
+import { type DumpedTable, nativeTableDump } from '../adapters/sock-dump.js';
 import { selectedTables, stateMask } from '../core/connections/select.js';
 import type { TableName } from '../core/engine/socket-index.js';
 import type { ProcessInfo, SocketEntry } from '../core/proc/types.js';
@@ -58,9 +59,9 @@ async function write(io: CliIo, content: string | Uint8Array[]): Promise<void> {
  */
 export type SocketDumper = (table: TableName, states: number, visit: (row: SocketEntry) => void) => Promise<void>;
 
-/** The real dumper over one sock_diag socket, and how to close it. */
-async function openDumper(netlink: Promise<typeof import('../adapters/netlink.js')>): Promise<{ dump: SocketDumper; close(): void }> {
-  const sd = (await netlink).openSockDiag();
+/** The dumper over the `netlink` package's socket, for when the addon is not built. */
+async function openPackageDumper(): Promise<{ dump: SocketDumper; close(): void }> {
+  const sd = (await import('../adapters/netlink.js')).openSockDiag();
   return { dump: (table, states, visit) => sd.forEach([table], visit, states), close: () => sd.close() };
 }
 
@@ -105,17 +106,29 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   );
 
   // Modules needed after the descriptor scan load meanwhile (their files are read by Node's
-  // thread pool while this thread is busy in readlink).
-  const netlink = viaNetlink && dumper === undefined ? early(() => import('../adapters/netlink.js')) : null;
+  // thread pool while this thread is busy).
   const table = o.json ? null : early(tableWriter);
 
-  const pids = src.listPids();
+  // With the addon, every descriptor is read on a thread of its own (started by the entry for
+  // /proc before this module loaded) while this thread dumps the socket tables; their rows are
+  // decoded once the owners are known. A refusal comes before any row of its table.
+  const fdScan = takeFdScan(root);
+  const native = viaNetlink && dumper === undefined ? nativeTableDump() : null;
+  const dumped: DumpedTable[] = [];
+  let refusal: Error | null = null;
+  if (native !== null) {
+    try {
+      for (const t of tables) dumped.push(native(t.name, stateMask(o.filter.states, t.proto)));
+    } catch (err) {
+      refusal = err as Error;
+    }
+  }
+  const scanned = fdScan?.finish();
+  const pids = scanned === undefined ? src.listPids() : scanned && Array.from(scanned.pids);
   if (pids === null) {
     throw new UserError(`cannot list processes in ${root}: it is not a readable procfs directory; check --proc-root`);
   }
-  // One native call reads every descriptor when the addon is built (live /proc and copies alike).
-  const fdSockets = nativeFdSockets();
-  const scan = fdSockets ? scanOwnersFlat(fdSockets(root, Int32Array.from(pids)), pids) : scanOwners(src, pids);
+  const scan = scanned ? scanOwnersFlat(scanned.sockets, pids) : scanOwners(src, pids);
   const lookup = processLookup(src);
   // Other namespaces' tables are readable through their processes, which only root may look into.
   // Only processes holding sockets are asked for their namespace (one readlink each; kernel
@@ -134,10 +147,16 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   // Over netlink, table by table; if refused (a refusal comes before any row), the tables not
   // yet read come from the text instead, said once.
   let done = 0;
-  if (viaNetlink) {
+  if (native !== null) {
+    for (const rows of dumped) {
+      rows(list);
+      done++;
+    }
+    if (refusal !== null) io.stderr.write(`bwtop: ${refusal.message}\n`);
+  } else if (viaNetlink) {
     let nl: { dump: SocketDumper; close(): void } | null = null;
     try {
-      nl = netlink !== null ? await openDumper(netlink) : { dump: dumper!, close: () => {} };
+      nl = dumper !== undefined ? { dump: dumper, close: () => {} } : await openPackageDumper();
       for (const t of tables) {
         await nl.dump(t.name, stateMask(o.filter.states, t.proto), list);
         done++;

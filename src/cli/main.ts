@@ -3,6 +3,7 @@
 // on stderr and a non-zero exit; anything else is a bug, reported after the terminal is restored.
 // Commands load their modules only when chosen: `bwtop connections` is run by monitoring agents
 // many times a minute, and loading the capture engine would be most of its start-up time.
+import { startFdScan } from '../adapters/fd-scan.js';
 import type { Sink } from './deps.js';
 import { UserError, type CliIo } from './io.js';
 
@@ -55,6 +56,9 @@ async function main(argv: string[]): Promise<number> {
   // connections command's modules load while the words are split: agents run it often, and its
   // start-up time is most of its cost.
   const early = argv.includes('connections') ? import('./connections.js') : null;
+  // Its descriptor scan of the live /proc starts now, on a thread of its own, and runs while
+  // the modules load (a scan the command does not take is simply dropped).
+  if (early !== null && !argv.some((a) => a.startsWith('--proc-root'))) startFdScan('/proc');
   early?.catch(() => {}); // a failure to load surfaces below, where it is awaited
   const { command, args } = (await import('./args.js')).splitCommand(argv);
   switch (command) {

@@ -3,11 +3,16 @@
 // binding, a string and an exception path each; here it is a readlinkat and a few compares.
 // JavaScript API: fdSockets(root, pids: Int32Array) -> Float64Array: for each pid in order, the
 // number of its socket inodes (-1: its descriptors could not be read) followed by the inodes.
+// fdScanStart(root) lists the processes of `root` and scans them on a thread of its own, so the
+// kernel's work runs on the second core while JavaScript loads modules and dumps socket tables;
+// fdScanFinish(scan) waits for it -> { pids: Int32Array, sockets: Float64Array as above }, or
+// null when `root` could not be listed.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +69,16 @@ static int scan_pid(Out* o, const char* root, int32_t pid) {
   return 1;
 }
 
-napi_value fd_sockets(napi_env env, napi_callback_info info) {
+static napi_value float64_array(napi_env env, const Out* o) {
+  napi_value buffer, result;
+  void* copy = NULL;
+  napi_create_arraybuffer(env, o->len * sizeof(double), &copy, &buffer);
+  if (o->len > 0) memcpy(copy, o->v, o->len * sizeof(double));
+  napi_create_typedarray(env, napi_float64_array, o->len, buffer, 0, &result);
+  return result;
+}
+
+static napi_value fd_sockets(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -87,11 +101,130 @@ napi_value fd_sockets(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  napi_value buffer, result;
-  void* copy = NULL;
-  napi_create_arraybuffer(env, o.len * sizeof(double), &copy, &buffer);
-  if (o.len > 0) memcpy(copy, o.v, o.len * sizeof(double));
+  napi_value result = float64_array(env, &o);
   free(o.v);
-  napi_create_typedarray(env, napi_float64_array, o.len, buffer, 0, &result);
   return result;
+}
+
+typedef struct {
+  pthread_t thread;
+  int started, joined;
+  char root[4096];
+  int32_t* pids;
+  size_t npids;
+  Out out;
+  int unlistable;  // root could not be listed
+  int oom;
+} Scan;
+
+// Names of processes in a procfs directory: digits, never a leading 0 (as the JavaScript lister).
+static int is_pid_name(const char* s) {
+  if (s[0] < '1' || s[0] > '9') return 0;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9') return 0;
+  return 1;
+}
+
+static void* scan_all(void* arg) {
+  Scan* s = arg;
+  DIR* d = opendir(s->root);
+  if (d == NULL) {
+    s->unlistable = 1;
+    return NULL;
+  }
+  size_t cap = 0;
+  struct dirent* e;
+  while ((e = readdir(d)) != NULL) {
+    if (!is_pid_name(e->d_name)) continue;
+    long pid = strtol(e->d_name, NULL, 10);
+    if (pid > INT32_MAX) continue;
+    if (s->npids == cap) {
+      cap = cap ? cap * 2 : 1024;
+      int32_t* grown = realloc(s->pids, cap * sizeof *grown);
+      if (grown == NULL) {
+        s->oom = 1;
+        break;
+      }
+      s->pids = grown;
+    }
+    s->pids[s->npids++] = (int32_t)pid;
+  }
+  closedir(d);
+  for (size_t i = 0; i < s->npids && !s->oom; i++)
+    if (!scan_pid(&s->out, s->root, s->pids[i])) s->oom = 1;
+  return NULL;
+}
+
+static void join_scan(Scan* s) {
+  if (s->started && !s->joined) pthread_join(s->thread, NULL);
+  s->joined = 1;
+}
+
+static void free_scan(napi_env env, void* data, void* hint) {
+  Scan* s = data;
+  join_scan(s);
+  free(s->pids);
+  free(s->out.v);
+  free(s);
+}
+
+static napi_value fd_scan_start(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Scan* s = calloc(1, sizeof *s);
+  size_t len = 0;
+  if (s == NULL || argc < 1 || napi_get_value_string_utf8(env, argv[0], s->root, sizeof s->root, &len) != napi_ok) {
+    free(s);
+    napi_throw_type_error(env, NULL, "fdScanStart(root)");
+    return NULL;
+  }
+  napi_value handle;
+  if (napi_create_external(env, s, free_scan, NULL, &handle) != napi_ok) {
+    free(s);
+    return NULL;
+  }
+  // No thread to be had: the scan runs when the result is asked for.
+  s->started = pthread_create(&s->thread, NULL, scan_all, s) == 0;
+  return handle;
+}
+
+static napi_value fd_scan_finish(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Scan* s = NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], (void**)&s) != napi_ok || s == NULL) {
+    napi_throw_type_error(env, NULL, "fdScanFinish(scan)");
+    return NULL;
+  }
+  if (!s->started && !s->joined) scan_all(s);
+  join_scan(s);
+  napi_value result, pids;
+  if (s->oom) {
+    napi_throw_error(env, NULL, "out of memory reading descriptors");
+    return NULL;
+  }
+  if (s->unlistable) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  napi_value buffer;
+  void* copy = NULL;
+  napi_create_arraybuffer(env, s->npids * sizeof(int32_t), &copy, &buffer);
+  if (s->npids > 0) memcpy(copy, s->pids, s->npids * sizeof(int32_t));
+  napi_create_typedarray(env, napi_int32_array, s->npids, buffer, 0, &pids);
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "pids", pids);
+  napi_set_named_property(env, result, "sockets", float64_array(env, &s->out));
+  return result;
+}
+
+void fd_scan_register(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_default, NULL},
+      {"fdScanStart", NULL, fd_scan_start, NULL, NULL, NULL, napi_default, NULL},
+      {"fdScanFinish", NULL, fd_scan_finish, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, 3, props);
 }

@@ -283,15 +283,17 @@ static napi_value close_reader(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-napi_value fd_sockets(napi_env env, napi_callback_info info);  // fd_scan.c
+void fd_scan_register(napi_env env, napi_value exports);    // fd_scan.c
+void sock_dump_register(napi_env env, napi_value exports);  // sock_dump.c
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, open_reader, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_reader, NULL, NULL, NULL, napi_default, NULL},
-      {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 2, props);
+  fd_scan_register(env, exports);
+  sock_dump_register(env, exports);
   return exports;
 }
 

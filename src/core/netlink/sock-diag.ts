@@ -18,6 +18,14 @@ export const ALL_STATES = 0xffffffff;
 /** TCP_LISTEN's bit: a dump of listeners alone skips the kernel's walk of every connection. */
 export const LISTEN_ONLY = 1 << 10;
 
+/** The one-sentence error for a refused sock_diag (also what callers that fall back print). */
+export function refusedSockDiag(why: string): Error {
+  return new Error(
+    `cannot read the socket tables over netlink (sock_diag): ${why}; ` +
+      `reading the slower /proc/net tables instead (a kernel with inet_diag, tcp_diag and udp_diag avoids this)`,
+  );
+}
+
 const NLMSG_HDR = 16;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
