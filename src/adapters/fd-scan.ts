@@ -21,6 +21,14 @@ export interface ScanAddon {
   /** Null when the directory cannot be listed. */
   fdScanFinish(scan: object): FdScanResult | null;
   sockDiagDump(family: number, protocol: number, states: number, seq: number, nsPath?: string, nsInode?: number): Buffer;
+  renderRows(scan: object, replies: Buffer[], keep: Uint32Array): { sets: Int32Array; rows: object };
+  writeRows(
+    rows: object,
+    replies: Buffer[],
+    protos: string[],
+    names: string[],
+    tails: Array<Buffer | null>,
+  ): { text: Buffer; count: number };
 }
 
 let addon: ScanAddon | null | undefined;
@@ -44,6 +52,8 @@ export function nativeFdSockets(): FdSockets | null {
 /** A scan of every process running on its own thread; `finish` waits for it. */
 export interface FdScan {
   root: string;
+  /** The addon's handle of the scan (src/adapters/native-rows.ts joins sockets to it). */
+  handle: object;
   finish(): FdScanResult | null;
 }
 
@@ -58,7 +68,7 @@ export function startFdScan(root: string): FdScan | null {
   const a = scanAddon();
   if (a === null) return null;
   const handle = a.fdScanStart(root);
-  started = { root, finish: () => a.fdScanFinish(handle) };
+  started = { root, handle, finish: () => a.fdScanFinish(handle) };
   return started;
 }
 

@@ -2,7 +2,7 @@
 // each, for the one-shot `bwtop connections`: bwtop's own network namespace, or another one
 // entered through a process's /proc/PID/ns/net. The reply datagrams are decoded by the same code
 // as the engine's dumps. Null when the addon is not built.
-import { SOCKET_TABLES, type SocketEntry, type TableName } from '../core/proc/types.js';
+import { SOCKET_TABLES, type SocketEntry, type SocketTable, type TableName } from '../core/proc/types.js';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, forEachSockDiagRow, refusedSockDiag } from '../core/netlink/sock-diag.js';
 import { scanAddon } from './fd-scan.js';
 import { errnoName } from './netlink-raw.js';
@@ -13,8 +13,13 @@ export interface NamespaceFile {
   inode: number;
 }
 
-/** A table's rows as dumped: hands each to `visit`, one reused row object (decoded on each call). */
-export type DumpedTable = (visit: (row: SocketEntry) => void) => void;
+/** A table as dumped: its reply datagrams, and its rows decoded on each call of `forEach`. */
+export interface DumpedTable {
+  table: SocketTable;
+  reply: Buffer;
+  /** Hands each row to `visit`, one reused row object. */
+  forEach(visit: (row: SocketEntry) => void): void;
+}
 
 /**
  * Dumps `table` in `states` (bit n = TCP state number n) now; throws refusedSockDiag's sentence
@@ -43,8 +48,12 @@ export function nativeTableDump(ns?: NamespaceFile): TableDump | null {
       // ENOENT as the answer means the kernel has no diag handler for the protocol (no tcp_diag/udp_diag).
       throw refusedSockDiag(e.step === 'answer' ? `the kernel answered ${errnoName(e.errno ?? 0)} to a ${table} dump` : e.message);
     }
-    return (visit) => {
-      forEachSockDiagRow(reply, mySeq, t.proto, visit);
+    return {
+      table: t,
+      reply,
+      forEach: (visit) => {
+        forEachSockDiagRow(reply, mySeq, t.proto, visit);
+      },
     };
   };
 }

@@ -8,8 +8,9 @@ import { openProcRoot, socketCountHint } from '../adapters/procfs.js';
 import { readNetTableInBackground } from '../adapters/table-copy.js';
 import { JsonListing } from '../core/connections/json.js';
 import { rowLister, type ListingQuery } from '../core/connections/listing.js';
-import { processLookup, scanOwners, scanOwnersFlat } from '../core/connections/owners.js';
+import { type OwnerMap, processLookup, scanOwners, scanOwnersFlat, scanSummary } from '../core/connections/owners.js';
 import { takeFdScan } from '../adapters/fd-scan.js';
+import { addNativeRows } from '../adapters/native-rows.js';
 import { type DumpedTable, nativeTableDump } from '../adapters/sock-dump.js';
 import { selectedTables, stateMask } from '../core/connections/select.js';
 import type { TableName } from '../core/engine/socket-index.js';
@@ -128,13 +129,17 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   if (pids === null) {
     throw new UserError(`cannot list processes in ${root}: it is not a readable procfs directory; check --proc-root`);
   }
-  const scan = scanned ? scanOwnersFlat(scanned.sockets, pids) : scanOwners(src, pids);
+  // The owner map is built only for rows listed here (the addon joins its own rows in C).
+  const full = scanned ? null : scanOwners(src, pids);
+  const summary = full ?? scanSummary(scanned!.sockets, pids);
+  let ownerMap: OwnerMap | null = full?.owners ?? null;
+  const owners = (): OwnerMap => (ownerMap ??= scanOwnersFlat(scanned!.sockets, pids).owners);
   const lookup = processLookup(src);
   // Other namespaces' tables are readable through their processes, which only root may look into.
   // Only processes holding sockets are asked for their namespace (one readlink each; kernel
   // threads hold none): a namespace where no process holds a socket has only ownerless rows
   // (TIME_WAIT), which are not worth a readlink of every process.
-  const spaces = namespaceListing(root, scan.withSockets, o.netns === 'all' && io.isRoot);
+  const spaces = namespaceListing(root, summary.withSockets, o.netns === 'all' && io.isRoot);
   // The table writer (and its Unicode tables) loads only when needed: start-up time is most of a
   // one-shot command's cost, and monitoring agents ask for --json. Without a UTF-8 locale non-ASCII
   // names print as '?'.
@@ -142,14 +147,22 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   sink.namespace({ inode: spaces.own, container: null, foreign: false });
   const query: ListingQuery = { states: o.filter.states };
   if (o.pids !== undefined) query.pids = o.pids;
-  const list = rowLister(query, scan.owners, sink);
+  let lister: ((row: SocketEntry) => void) | null = null;
+  const list = (row: SocketEntry) => (lister ??= rowLister(query, owners(), sink))(row);
+  // Every table dumped and JSON asked for: the addon joins and writes the rows, of bwtop's own
+  // namespace and then of the others (each dumped from inside it).
+  const rendered =
+    sink instanceof JsonListing && fdScan !== null && native !== null && refusal === null
+      ? (dumpedNs: readonly DumpedTable[]) => addNativeRows(sink, fdScan.handle, dumpedNs, o.filter.states, o.pids)
+      : null;
 
   // Over netlink, table by table; if refused (a refusal comes before any row), the tables not
   // yet read come from the text instead, said once.
   let done = 0;
-  if (native !== null) {
+  if (rendered !== null && rendered(dumped)) done = dumped.length;
+  else if (native !== null) {
     for (const rows of dumped) {
-      rows(list);
+      rows.forEach(list);
       done++;
     }
     if (refusal !== null) io.stderr.write(`bwtop: ${refusal.message}\n`);
@@ -178,10 +191,10 @@ export async function connectionsCommand(args: string[], io: CliIo, dumper?: Soc
   if (readable === 0 && tables.length > 0) {
     throw new UserError(`cannot read the socket tables in ${root}/net: it is not a readable procfs directory; check --proc-root`);
   }
-  spaces.listOthers(tables, list, sink);
+  spaces.listOthers(tables, list, sink, rendered && { states: o.filter.states, add: rendered });
   // Without root, one sentence says everything that could not be seen.
   const ownOnly = !io.isRoot && o.netns === 'all' && root === '/proc';
-  const ownersHidden = scan.unreadable > 0 && !io.isRoot;
+  const ownersHidden = summary.unreadable > 0 && !io.isRoot;
   if (ownOnly || ownersHidden) {
     const missed = [
       ownOnly && 'only the sockets of its own network namespace are listed (no containers)',

@@ -18,11 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fd_scan.h"
 
-typedef struct {
-  double* v;
-  size_t len, cap;
-} Out;
 
 static int push(Out* o, double x) {
   if (o->len == o->cap) {
@@ -106,16 +103,6 @@ static napi_value fd_sockets(napi_env env, napi_callback_info info) {
   return result;
 }
 
-typedef struct {
-  pthread_t thread;
-  int started, joined;
-  char root[4096];
-  int32_t* pids;
-  size_t npids;
-  Out out;
-  int unlistable;  // root could not be listed
-  int oom;
-} Scan;
 
 // Names of processes in a procfs directory: digits, never a leading 0 (as the JavaScript lister).
 static int is_pid_name(const char* s) {
@@ -155,7 +142,7 @@ static void* scan_all(void* arg) {
   return NULL;
 }
 
-static void join_scan(Scan* s) {
+void join_scan(Scan* s) {
   if (s->started && !s->joined) pthread_join(s->thread, NULL);
   s->joined = 1;
 }

@@ -283,8 +283,7 @@ static napi_value close_reader(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-void fd_scan_register(napi_env env, napi_value exports);    // fd_scan.c
-void sock_dump_register(napi_env env, napi_value exports);  // sock_dump.c
+#include "fd_scan.h"  // the one-shot command's functions register themselves
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -294,6 +293,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, 2, props);
   fd_scan_register(env, exports);
   sock_dump_register(env, exports);
+  render_rows_register(env, exports);
   return exports;
 }
 

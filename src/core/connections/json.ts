@@ -51,6 +51,14 @@ class ByteWriter {
     this.used += end - start;
   }
 
+  /** All of `src`, kept as it is (a chunk of its own) when it is large. */
+  whole(src: Buffer): void {
+    if (src.length < CHUNK >> 4) return this.bytes(src);
+    this.done.push(this.buf.subarray(0, this.used), src);
+    this.buf = this.buf.subarray(this.used) as Latin1Writable; // the rest of the chunk goes on
+    this.used = 0;
+  }
+
   finish(): Buffer[] {
     this.done.push(this.buf.subarray(0, this.used));
     return this.done;
@@ -157,19 +165,33 @@ export class JsonListing implements ListingSink {
     return text + this.rowEnd(holders);
   }
 
-  add(row: SocketEntry, holders: readonly number[]): void {
-    this.out.text((this.count++ === 0 ? '[\n' : ',\n') + jsonSocketHead(row));
-    if (holders.length !== 1) {
-      this.out.text(this.tail(holders));
-      return;
-    }
+  /**
+   * Everything after a row's `"processes":[` for these holders in the current namespace, as
+   * latin1 bytes (kept per pid for a single holder).
+   */
+  tailBytes(holders: readonly number[]): Buffer {
+    if (holders.length !== 1) return Buffer.from(this.tail(holders), 'latin1');
     const pid = holders[0]!;
     let t = this.tails.get(pid);
     if (t === undefined) {
       t = Buffer.from(this.tail(holders), 'latin1');
       this.tails.set(pid, t);
     }
-    this.out.bytes(t);
+    return t;
+  }
+
+  /** `count` rows already written (src/native/render_rows.c), joined by ",\n". */
+  addRendered(text: Buffer, count: number): void {
+    if (count === 0) return;
+    this.out.text(this.count === 0 ? '[\n' : ',\n');
+    this.count += count;
+    this.out.whole(text);
+  }
+
+  add(row: SocketEntry, holders: readonly number[]): void {
+    this.out.text((this.count++ === 0 ? '[\n' : ',\n') + jsonSocketHead(row));
+    if (holders.length !== 1) this.out.text(this.tail(holders));
+    else this.out.bytes(this.tailBytes(holders));
   }
 
   /** The whole document, in order. */

@@ -66,6 +66,20 @@ export function scanOwnersFlat(flat: Float64Array, pids: readonly number[]): Own
   });
 }
 
+/** What a scan says besides its owners, from the flat list alone (no map of every socket). */
+export function scanSummary(flat: Float64Array, pids: readonly number[]): Omit<OwnerScan, 'owners'> {
+  const withSockets: number[] = [];
+  let unreadable = 0;
+  let at = 0;
+  for (const pid of pids) {
+    const n = flat[at++] ?? -1;
+    if (n < 0) unreadable++;
+    else if (n > 0) withSockets.push(pid);
+    at += Math.max(n, 0);
+  }
+  return { unreadable, withSockets };
+}
+
 export function holdersOf(owners: OwnerMap, inode: number): readonly number[] {
   if (inode === 0) return NO_HOLDERS; // TIME_WAIT and orphans: no process holds them
   return owners.get(inode) ?? NO_HOLDERS;
