@@ -57,7 +57,11 @@ export interface FdScan {
   finish(): FdScanResult | null;
 }
 
-let started: FdScan | null = null;
+/**
+ * The scan started and not yet taken is kept on the addon's exports: the entry and the bundled
+ * command (package.json's build) each have a copy of this module, but load the addon once.
+ */
+type WithStarted = ScanAddon & { started?: FdScan | null };
 
 /**
  * Starts listing and scanning the processes of `root` on a thread of its own (null without the
@@ -65,19 +69,21 @@ let started: FdScan | null = null;
  * takes it with `takeFdScan`.
  */
 export function startFdScan(root: string): FdScan | null {
-  const a = scanAddon();
+  const a = scanAddon() as WithStarted | null;
   if (a === null) return null;
   const handle = a.fdScanStart(root);
-  started = { root, handle, finish: () => a.fdScanFinish(handle) };
-  return started;
+  a.started = { root, handle, finish: () => a.fdScanFinish(handle) };
+  return a.started;
 }
 
 /** The scan started for `root` and not yet taken, else a new one (null without the addon). */
 export function takeFdScan(root: string): FdScan | null {
-  const s = started;
-  started = null;
+  const a = scanAddon() as WithStarted | null;
+  if (a === null) return null;
+  const s = a.started ?? null;
+  a.started = null;
   if (s !== null && s.root === root) return s;
   const fresh = startFdScan(root);
-  started = null;
+  a.started = null;
   return fresh;
 }

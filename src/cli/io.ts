@@ -15,11 +15,22 @@ export interface CliIo {
 }
 
 /** A mistake the user can fix: printed as one sentence, exit status 2 unless given. */
+/** Marks a UserError whichever copy of this module made it (see hasInstance). */
+const USER_ERROR = Symbol.for('bwtop.UserError');
+
 export class UserError extends Error {
+  readonly [USER_ERROR] = true;
+
   constructor(
     message: string,
     readonly exitCode = 2,
   ) {
     super(message);
+  }
+
+  // `bwtop connections` runs from one bundled file with its own copy of this module (see
+  // package.json's build); the entry's `instanceof UserError` must still recognise its errors.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[USER_ERROR] === true;
   }
 }

@@ -53,7 +53,10 @@ class ByteWriter {
 
   /** All of `src`, kept as it is (a chunk of its own) when it is large. */
   whole(src: Buffer): void {
-    if (src.length < CHUNK >> 4) return this.bytes(src);
+    if (src.length < CHUNK >> 4) {
+      this.bytes(src);
+      return;
+    }
     this.done.push(this.buf.subarray(0, this.used), src);
     this.buf = this.buf.subarray(this.used) as Latin1Writable; // the rest of the chunk goes on
     this.used = 0;
