@@ -1,13 +1,15 @@
 // `bwtop connections --json` against `ss -tanp`, whole-process wall time, side by side: one helper
-// process holds 5,000 loopback TCP connections (both ends) plus their listener, 10,001 sockets;
-// the two commands then run alternately so background load hits both alike. Also checks that
-// every socket ss shows for the helper appears in our output with the helper's pid.
+// process holds 5,000 loopback TCP connections (both ends) plus their listener, 10,001 sockets,
+// then another holds 10,000 (20,001 sockets); the commands run alternately so background load
+// hits all alike. Also checks that every socket ss shows for the helper appears in our output
+// with the helper's pid. BWTOP_BENCH_BASELINE=/path/to/another/build/dist/src/cli/main.js times
+// that build too, in the same alternation (a before/after of a change on a busy machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { holdConnections, listedSocketsOf, ssSocketsOf } from '../connections/hold-connections.js';
 
-const CONNECTIONS = 5000;
+const SIZES = [5000, 10000];
 const RUNS = 15;
 const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -40,7 +42,12 @@ export async function bench(): Promise<void> {
     console.log(`skipped: ${main} is not built (npm run build)`);
     return;
   }
-  const helper = await holdConnections(CONNECTIONS);
+  for (const connections of SIZES) await measure(connections);
+}
+
+async function measure(connections: number): Promise<void> {
+  const baseline = process.env.BWTOP_BENCH_BASELINE;
+  const helper = await holdConnections(connections);
   try {
     // NODE_EXTRA_CA_CERTS makes every node process load a CA bundle at start (tens of ms, before
     // any of our code runs): when it is set, also time a run without it, as most hosts have it.
@@ -52,6 +59,8 @@ export async function bench(): Promise<void> {
     const theirs: number[] = [];
     const viaText: number[] = [];
     const startup: number[] = [];
+    const before: number[] = [];
+    const beforeBare: number[] = [];
     let lastOurs: Buffer = Buffer.alloc(0);
     let lastSs: Buffer = Buffer.alloc(0);
     for (let i = 0; i < RUNS; i++) {
@@ -60,6 +69,10 @@ export async function bench(): Promise<void> {
       if (caEnv) oursBare.push(timeRun(process.execPath, [main, 'connections', '--json'], bare).ms);
       startup.push(timeRun(process.execPath, ['-e', '0']).ms);
       viaText.push(timeRun(process.execPath, [main, 'connections', '--json', '--proc-root', '/proc']).ms);
+      if (baseline !== undefined) {
+        before.push(timeRun(process.execPath, [baseline, 'connections', '--json']).ms);
+        if (caEnv) beforeBare.push(timeRun(process.execPath, [baseline, 'connections', '--json'], bare).ms);
+      }
       ours.push(a.ms);
       theirs.push(b.ms);
       lastOurs = a.stdout;
@@ -74,22 +87,30 @@ export async function bench(): Promise<void> {
     const mOurs = median(ours);
     const mSs = median(theirs);
     const row = (name: string, ms: number) => `${name.padEnd(34)}${ms.toFixed(1).padStart(9)} ms`;
-    console.log(`${CONNECTIONS} loopback connections + listener held by pid ${helper.pid} (10,001 sockets)`);
+    console.log(`\n${connections} loopback connections + listener held by pid ${helper.pid} (${2 * connections + 1} sockets)`);
     console.log(`median wall time of ${RUNS} alternating runs, output to a pipe:`);
     console.log(row('ss -tanp', mSs));
     console.log(row('bwtop connections --json', mOurs));
     if (caEnv) console.log(row('  same, NODE_EXTRA_CA_CERTS unset', median(oursBare)));
     console.log(row('  same, /proc/net text (--proc-root)', median(viaText)));
     console.log(row('(node -e 0, start-up alone)', median(startup)));
+    if (baseline !== undefined) {
+      console.log(row('baseline build', median(before)));
+      if (caEnv) console.log(row('  same, NODE_EXTRA_CA_CERTS unset', median(beforeBare)));
+    }
     console.log(`ratio bwtop / ss: ${(mOurs / mSs).toFixed(2)}   (goal <= 1.0, aim 0.5)`);
     if (caEnv) console.log(`ratio with NODE_EXTRA_CA_CERTS unset: ${(median(oursBare) / mSs).toFixed(2)}`);
+    if (baseline !== undefined) {
+      console.log(`baseline build's ratio: ${(median(before) / mSs).toFixed(2)}`);
+      if (caEnv) console.log(`baseline build's ratio with NODE_EXTRA_CA_CERTS unset: ${(median(beforeBare) / mSs).toFixed(2)}`);
+    }
     console.log(
       `ss shows ${expected.length} sockets for pid ${helper.pid}; bwtop lists ${mine.size} with that pid; ` +
         `missing from bwtop: ${missing.length}${missing.length ? ` (e.g. ${missing.slice(0, 3).join(', ')})` : ''}`,
     );
-    if (missing.length > 0 || expected.length !== CONNECTIONS * 2 + 1) {
+    if (missing.length > 0 || expected.length !== connections * 2 + 1) {
       process.exitCode = 1;
-      console.log(`FAIL: expected ${CONNECTIONS * 2 + 1} helper sockets from ss and none missing from bwtop`);
+      console.log(`FAIL: expected ${connections * 2 + 1} helper sockets from ss and none missing from bwtop`);
     }
   } finally {
     helper.stop();

@@ -2,6 +2,7 @@
 // JavaScript one, on the /proc copy fixtures/proc/loopback-mix (fd links as real symlinks) and on
 // this process's own live descriptors: the same owners, the same unreadable count.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -39,5 +40,21 @@ test('the native scan reads live descriptors: this process`s own sockets', async
     );
   } finally {
     server.close();
+  }
+});
+
+test('a process with thousands of descriptors (read on two threads) is scanned whole', async () => {
+  const fdSockets = nativeFdSockets()!;
+  const sockets = Array.from({ length: 2500 }, () => dgram.createSocket('udp4'));
+  try {
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()))));
+    const src = new ProcFs('/proc');
+    const expected = [...src.readSocketInodes(process.pid)!].sort();
+    assert.ok(expected.length >= 2500);
+    const scanned = fdSockets('/proc', Int32Array.from([process.pid]));
+    assert.equal(scanned[0], expected.length);
+    assert.deepEqual([...scanned].slice(1).sort(), expected);
+  } finally {
+    for (const s of sockets) s.close();
   }
 });
