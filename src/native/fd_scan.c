@@ -20,7 +20,6 @@
 #include <unistd.h>
 #include "fd_scan.h"
 
-
 static int push(Out* o, double x) {
   if (o->len == o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 4096;
@@ -155,7 +154,6 @@ static napi_value fd_sockets(napi_env env, napi_callback_info info) {
   free(o.v);
   return result;
 }
-
 
 // Names of processes in a procfs directory: digits, never a leading 0 (as the JavaScript lister).
 static int is_pid_name(const char* s) {
