@@ -95,7 +95,7 @@ test('native rows equal the JavaScript listing of the same dumps, and a namespac
       };
       const native = list('native');
       const js = list('js');
-      assert.ok(native.split('\n').length > 10, native);
+      assert.ok(native.split('\n').length > 7, native); // six listeners and unconnected sockets at least
       assert.equal(native, js, args.join(' '));
     }
 
