@@ -3,8 +3,9 @@
 // then 10,000 connections, held by two such helpers (20,002 sockets: one process holding both
 // ends of 10,000 needs more than the 20,000 descriptors a process may have here, and raising that
 // limit needs CAP_SYS_RESOURCE). The commands run alternately so background load hits all alike.
-// Also checks that every socket ss shows for a helper appears in our output with its pid. BWTOP_BENCH_BASELINE=/path/to/another/build/dist/src/cli/main.js times
-// that build too, in the same alternation (a before/after of a change on a busy machine).
+// Also checks that every socket ss shows for a helper appears in our output with its pid.
+// BWTOP_BENCH_BASELINE=/path/to/another/build/dist/src/cli/main.js times that build too, in the
+// same alternation (a before/after of a change on a busy machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
