@@ -70,7 +70,7 @@ type WithStarted = ScanAddon & { started?: FdScan | null };
  */
 export function startFdScan(root: string): FdScan | null {
   const a = scanAddon() as WithStarted | null;
-  if (a === null) return null;
+  if (a === null || typeof a.fdScanStart !== 'function') return null; // an addon built before it had one
   const handle = a.fdScanStart(root);
   a.started = { root, handle, finish: () => a.fdScanFinish(handle) };
   return a.started;
