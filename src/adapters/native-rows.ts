@@ -35,13 +35,15 @@ export function addNativeRows(
   });
   const replies = dumped.map((d) => d.reply);
   const { sets, rows } = a.renderRows(scanHandle, replies, keep);
-  // Set 0: no holder; set k: [count, pids...] runs in order.
+  // Set 0: no holder; set k: [count, pids...] runs in order, the count negative when no row
+  // listed has the set (its processes are not read).
   const tails: Array<Buffer | null> = [pids === undefined ? sink.tailBytes([]) : null];
   for (let at = 0; at < sets.length; ) {
     const n = sets[at]!;
-    const holders = Array.from(sets.subarray(at + 1, at + 1 + n));
-    at += 1 + n;
-    tails.push(pids === undefined || holders.some((p) => pids.has(p)) ? sink.tailBytes(holders) : null);
+    const holders = Array.from(sets.subarray(at + 1, at + 1 + Math.abs(n)));
+    at += 1 + Math.abs(n);
+    const listed = n > 0 && (pids === undefined || holders.some((p) => pids.has(p)));
+    tails.push(listed ? sink.tailBytes(holders) : null);
   }
   const protos = dumped.map((d) => d.table.proto);
   const { text, count } = a.writeRows(rows, replies, protos, names, tails);

@@ -5,8 +5,8 @@
 // JavaScript API:
 //   renderRows(scan, replies: Buffer[], keep: Uint32Array) -> { sets: Int32Array, rows }: the rows
 //     of each reply (a table's datagrams) whose state number n has bit n of keep[i] set. `sets`
-//     lists the distinct holder sets as [count, pids ascending...] each, set k (1-based); set 0 is
-//     "no holder".
+//     lists the distinct holder sets as [count, pids ascending...] each, set k (1-based), the
+//     count negative when no selected row has the set; set 0 is "no holder".
 //   writeRows(rows, replies, protos: string[], names: string[], tails: Array<Buffer | null>)
 //     -> { text: Buffer, count }: the same replies, each one's protocol name and 32 state names
 //     (names[32 * i + n]); every row whose set's tail (what follows `"processes":[`) is not null,
@@ -96,6 +96,14 @@ static napi_value render_rows(napi_env env, napi_callback_info info) {
   if (ok) {
     napi_create_arraybuffer(env, h.flat.len * sizeof(int32_t), &copy, &buffer);
     if (h.flat.len > 0) memcpy(copy, h.flat.v, h.flat.len * sizeof(int32_t));
+    // A set no selected row has (a process holding only other sockets) is marked by a negative
+    // count: its processes need not be read.
+    int32_t* marked = copy;
+    for (size_t k = 0; k < h.starts.len; k++) marked[h.starts.v[k]] = -marked[h.starts.v[k]];
+    for (size_t i = 0; i + 2 < r->v.len; i += 3) {
+      int32_t set = r->v.v[i + 2];
+      if (set > 0 && marked[h.starts.v[set - 1]] < 0) marked[h.starts.v[set - 1]] = -marked[h.starts.v[set - 1]];
+    }
     napi_create_typedarray(env, napi_int32_array, h.flat.len, buffer, 0, &sets);
     napi_create_external(env, r, free_rows, NULL, &handle);
     napi_create_object(env, &result);
