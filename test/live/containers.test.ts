@@ -6,49 +6,37 @@
 // process's sent and received must be within 1% of what tcpdump saw inside its own namespace, the
 // processes in the namespaces named by their `ip netns` name, and `unknown` must grow by less than
 // 2% of the traffic (the translated copies on the uplink are nat_copies, nobody's).
-import { after, afterEach, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
   SKIP,
   createNetns,
   exited,
-  inNs,
   killAll,
   sleep,
   startBwtop,
   startTcpdump,
   stopTcpdump,
-  tcpdumpPackets,
   tmp,
-  track,
   waitFor,
   within,
   type Netns,
 } from './harness.js';
+import {
+  bytesOf,
+  forwardingOn,
+  iperfClient as client,
+  iperfServer as server,
+  iptables,
+  onCleanup,
+  run,
+  shortId,
+  vethInto,
+} from './mini-host.js';
 
 afterEach(killAll);
-
-const run = (cmd: string, ...args: string[]): void => {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-};
-
-/** Undo steps, run last-in first-out, pass or fail, also when the test process ends early. */
-const undo: Array<() => void> = [];
-function cleanup(): void {
-  while (undo.length > 0) {
-    try {
-      undo.pop()!();
-    } catch {
-      // the next step still runs
-    }
-  }
-}
-after(cleanup);
-process.once('exit', cleanup);
 
 interface Host {
   c1: Netns;
@@ -58,17 +46,17 @@ interface Host {
 }
 
 function build(): Host {
-  const id = String(Math.floor(Math.random() * 1e5)).padStart(5, '0');
+  const id = shortId();
   const tag = `bwtop-containers-${id}`;
   const c1 = createNetns('bwtop-c1');
-  undo.push(c1.remove);
+  onCleanup(c1.remove);
   const c2 = createNetns('bwtop-c2');
-  undo.push(c2.remove);
+  onCleanup(c2.remove);
   const out = createNetns('bwtop-out');
-  undo.push(out.remove);
+  onCleanup(out.remove);
   const bridge = `bwb${id}`;
   run('ip', 'link', 'add', bridge, 'type', 'bridge');
-  undo.push(() => spawnSync('ip', ['link', 'del', bridge]));
+  onCleanup(() => run('ip', 'link', 'del', bridge));
   run('ip', 'addr', 'add', '10.201.0.1/24', 'dev', bridge);
   run('ip', 'link', 'set', bridge, 'up');
   // Each veth's host end; deleting the namespace deletes its pair.
@@ -76,54 +64,21 @@ function build(): Host {
     [c1, `bw1${id}`, '10.201.0.2/24'],
     [c2, `bw2${id}`, '10.201.0.3/24'],
   ] as const) {
-    run('ip', 'link', 'add', end, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns.name);
+    vethInto(ns, end, null, addr);
     run('ip', 'link', 'set', end, 'master', bridge);
-    run('ip', 'link', 'set', end, 'up');
-    run('ip', '-n', ns.name, 'addr', 'add', addr, 'dev', 'eth0');
-    run('ip', '-n', ns.name, 'link', 'set', 'eth0', 'up');
     run('ip', '-n', ns.name, 'route', 'add', 'default', 'via', '10.201.0.1');
   }
   const uplink = `bwo${id}`;
-  run('ip', 'link', 'add', uplink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', out.name);
-  run('ip', 'addr', 'add', '10.202.0.1/24', 'dev', uplink);
-  run('ip', 'link', 'set', uplink, 'up');
-  run('ip', '-n', out.name, 'addr', 'add', '10.202.0.2/24', 'dev', 'eth0');
-  run('ip', '-n', out.name, 'link', 'set', 'eth0', 'up');
+  vethInto(out, uplink, '10.202.0.1/24', '10.202.0.2/24');
   // Routing through the host, as on a Docker host: forwarding on (put back as it was), forwarding
   // allowed whatever the FORWARD policy, and the containers' subnet MASQUERADEd to the uplink.
-  const forwarding = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
-  writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
-  undo.push(() => writeFileSync('/proc/sys/net/ipv4/ip_forward', forwarding));
-  const rules: string[][] = [
+  forwardingOn();
+  iptables(tag, [
     ['-t', 'nat', 'POSTROUTING', '-s', '10.201.0.0/24', '-o', uplink, '-j', 'MASQUERADE'],
     ['-t', 'filter', 'FORWARD', '-i', bridge, '-j', 'ACCEPT'],
     ['-t', 'filter', 'FORWARD', '-o', bridge, '-j', 'ACCEPT'],
-  ];
-  for (const [flag, table, chain, ...spec] of rules) {
-    const rule = [flag!, table!, chain!, ...spec, '-m', 'comment', '--comment', tag];
-    run('iptables', ...rule.slice(0, 2), '-I', ...rule.slice(2));
-    undo.push(() => spawnSync('iptables', [...rule.slice(0, 2), '-D', ...rule.slice(2)]));
-  }
+  ]);
   return { c1, c2, out, bridge };
-}
-
-function server(ns: Netns, bind: string, port: number): ChildProcess {
-  return track(
-    spawn(...inNs(ns, 'iperf3', ['--forceflush', '-s', '-1', '-B', bind, '-p', String(port)]), { stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
-}
-
-function client(ns: Netns | undefined, to: string, port: number): ChildProcess {
-  // 50 Mbit/s: enough bytes for a 1% bound, little enough that a loaded machine's capture keeps up.
-  const args = ['-c', to, '-p', String(port), '-t', '2', '-b', '50M'];
-  return track(spawn(...inNs(ns, 'iperf3', args), { stdio: ['ignore', 'ignore', 'inherit'] }));
-}
-
-/** IP bytes to and from `port` in a capture. */
-function bytesOf(file: string, port: number): { to: number; from: number; packets: number } {
-  const pkts = tcpdumpPackets(file).filter((p) => p.dport === port || p.sport === port);
-  const sum = (f: (p: (typeof pkts)[number]) => boolean): number => pkts.filter(f).reduce((s, p) => s + p.len, 0);
-  return { to: sum((p) => p.dport === port), from: sum((p) => p.sport === port), packets: pkts.length };
 }
 
 interface Row {

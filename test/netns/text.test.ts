@@ -1,14 +1,17 @@
 // The text of other namespaces and of connection tracking, as this kernel wrote it
 // (fixtures/netns: a namespace with 10.31.0.2/24 and fd31::2/64 on a veth; nf_conntrack of two
-// namespaces 10.61.0.0/24 MASQUERADEd to 10.62.0.1 towards 10.62.0.2), and the rules built on
-// them: which namespace an address is local to, and which flows are NAT copies.
+// namespaces 10.61.0.0/24 MASQUERADEd to 10.62.0.1 towards 10.62.0.2; nf_conntrack-published of
+// published-port.test.ts: ports 8080 and 8081 of the host's 10.204.0.1 DNATed to a container's
+// 10.203.0.2:80 and :81, from an outside namespace's 10.204.0.2 and from the host itself), and the
+// rules built on them: which namespace an address is local to, which flows are NAT copies, and
+// which are the host's own connections translated.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAddress } from '../../src/core/engine/address.js';
 import { ForeignAddresses } from '../../src/core/engine/foreign-addresses.js';
-import { NatCopies, natCopyKeys } from '../../src/core/engine/nat-copies.js';
+import { NatCopies, natCopyKeys, natOrigins } from '../../src/core/engine/nat-copies.js';
 import { parseConntrack, parseFibTrieLocal, parseIfInet6 } from '../../src/core/proc/netns-text.js';
 
 const FIX = fileURLToPath(new URL('../../../fixtures/netns/', import.meta.url));
@@ -68,6 +71,40 @@ test('NAT copies: a published port (DNAT to a container): the copy addressed to 
   assert.ok(keys.has('tcp 10.62.0.1 8080 198.51.100.7 50000'), [...keys].join(', '));
   // The container's own flow (10.61.0.2:80 with the client) is not a copy.
   assert.ok(!keys.has('tcp 10.61.0.2 80 198.51.100.7 50000'));
+});
+
+test('published ports, as the kernel tracked them: the outside client’s copies nobody’s, the host’s own connection found under its socket’s tuple', () => {
+  const entries = parseConntrack(fixture('nf_conntrack-published'));
+  const own = (a: string): boolean => a === '10.204.0.1' || a === '10.203.0.1';
+  const keys = natCopyKeys(entries, own);
+  // From outside: the host's end before translation (uplink), the outside's end after (bridge).
+  assert.ok(keys.has('tcp 10.204.0.1 8080 10.204.0.2 43588'));
+  assert.ok(keys.has('tcp 10.204.0.2 43588 10.203.0.2 80'));
+  // The container's and the outside client's own flows are not copies.
+  assert.ok(!keys.has('tcp 10.203.0.2 80 10.204.0.2 43588'));
+  assert.ok(!keys.has('tcp 10.204.0.2 43588 10.204.0.1 8080'));
+  // The host's own connection to its published port: the wire shows it translated, towards the
+  // container; its socket is the tuple before translation. Nothing of it is a copy.
+  assert.ok(![...keys].some((k) => k.includes(' 45762 ')), [...keys].join(', '));
+  const origins = natOrigins(entries, own);
+  assert.deepEqual([...origins.keys()].sort(), ['tcp 10.204.0.1 45752 10.203.0.2 81', 'tcp 10.204.0.1 45762 10.203.0.2 81']);
+  assert.deepEqual(origins.get('tcp 10.204.0.1 45762 10.203.0.2 81'), {
+    key: 'tcp 10.204.0.1 45762 10.204.0.1 8081',
+    local: '10.204.0.1',
+    lport: 45762,
+    remote: '10.204.0.1',
+    rport: 8081,
+  });
+  // Read as another machine would see the same text, with none of these addresses its own: no origin.
+  assert.equal(natOrigins(entries, () => false).size, 0);
+  // The host's own connection MASQUERADEd on its way out (were 10.61.0.2 the host's): the wire
+  // shows the uplink's address, the socket has its own; the untranslated entry has no origin.
+  const snat = natOrigins(parseConntrack(fixture('nf_conntrack')), () => true);
+  assert.deepEqual([...snat.keys()].sort(), ['tcp 10.62.0.1 57500 10.62.0.2 8000', 'udp 10.62.0.1 60307 10.62.0.2 5353']);
+  assert.equal(snat.get('tcp 10.62.0.1 57500 10.62.0.2 8000')?.key, 'tcp 10.61.0.2 57500 10.62.0.2 8000');
+  const nat = new NatCopies(() => fixture('nf_conntrack-published'), parseConntrack, own);
+  assert.equal(nat.originOf('tcp 10.204.0.1 45762 10.203.0.2 81', 1000, 1000), null, 'not read since it began: not yet');
+  assert.equal(nat.originOf('tcp 10.204.0.1 45762 10.203.0.2 81', 1000, 1002)?.rport, 8081);
 });
 
 test('NAT copies: the table is read on a miss, after the flow began, at most every 100 ms; missing means none', () => {

@@ -1,10 +1,10 @@
 // The join across network namespaces: which tables a pending flow of another namespace needs
 // read, which namespace a socket inode lives in (inodes are unique machine-wide), and whether a
-// flow without a socket of its own is a NAT copy.
+// flow without a socket of its own is a NAT copy or the host's own connection translated.
 import type { SocketEntry } from '../proc/types.js';
 import type { Flow } from './flow.js';
 import { flowKey, flowTables } from './flow-text.js';
-import type { NatCopies } from './nat-copies.js';
+import type { NatCopies, NatOrigin } from './nat-copies.js';
 import type { NetnsRegistry } from './netns-registry.js';
 import { exactKey, joinAddr, type SocketTables } from './socket-index.js';
 import { tieKey, type ProcessCensus } from './process-census.js';
@@ -88,6 +88,26 @@ export function natCopyOf(
   if (own && own.inode !== 0) return false;
   if (entry && entry.inode !== 0 && foreignCount === 0) return false;
   return nat.isCopy(flowKey(f), f.firstSeenMs, nowMs);
+}
+
+/**
+ * The tuple of the host's own socket a flow of bwtop's own namespace is the translated view of
+ * (nat-copies.ts: a published port the host connects to itself), or null. Never for loopback
+ * flows (as natCopyOf).
+ */
+export function translatedOrigin(nat: NatCopies, f: Flow, nowMs: number): NatOrigin | null {
+  if (f.netns !== 0 || !nat.available(nowMs) || onLoopback(f)) return null;
+  return nat.originOf(flowKey(f), f.firstSeenMs, nowMs);
+}
+
+/**
+ * That socket, from the tables read or learned so far; null when none. Asked after natCopyOf,
+ * which waits for connection tracking to be read since the flow began.
+ */
+export function translatedSocket(nat: NatCopies, tables: SocketTables, f: Flow, nowMs: number): SocketEntry | null {
+  const origin = translatedOrigin(nat, f, nowMs);
+  const e = origin ? tables.find(flowTables(f), origin.key) : undefined;
+  return e && e.inode !== 0 ? e : null;
 }
 
 function onLoopback(f: Flow): boolean {

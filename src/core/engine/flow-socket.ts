@@ -29,6 +29,10 @@ export function flowState(tables: SocketTables, f: Flow): string {
     const b = tables.findBound(names, 'udp', f.family, f.localAddrText, f.lport);
     if (b && b.entry.inode === f.inode) return b.entry.state;
   }
+  // A translated view of the socket (the host's own connection to a published port) has no row
+  // of its 4-tuple: the socket's own row tells.
+  const own = f.inode ? tables.byInode(f.inode) : undefined;
+  if (own) return own.state;
   // Gone from tables that were read after its owner was found: closed.
   return f.inode && f.status === FLOW_RESOLVED ? 'CLOSED' : f.state;
 }

@@ -7,6 +7,7 @@ import type { Snapshot } from '../model.js';
 import { PROTO_TCP, type PacketInfo } from '../packet.js';
 import { formatAddress } from './address.js';
 import { flowKey, flowTables } from './flow-text.js';
+import { translatedOrigin } from './flow-namespace.js';
 import type { SocketEntry } from '../proc/types.js';
 import type { Engine } from './engine.js';
 import type { Flow } from './flow.js';
@@ -132,6 +133,13 @@ export class LiveLoop {
     let found: SocketEntry | null = null;
     for (const t of flowTables(f)) {
       found = await this.tables.lookup(t, f.localAddrText, f.lport, f.remoteAddrText, f.rport).catch(() => null);
+      if (found) break;
+    }
+    // The host's own connection translated on its way (a published port it connects to itself):
+    // its socket has the tuple before translation.
+    const origin = found ? null : translatedOrigin(this.engine.resolver.nat, f, this.t.now());
+    for (const t of origin ? flowTables(f) : []) {
+      found = await this.tables.lookup(t, origin!.local, origin!.lport, origin!.remote, origin!.rport).catch(() => null);
       if (found) break;
     }
     if (!this.stopped) this.engine.resolver.lookedUp(f, found, this.t.now());

@@ -11,7 +11,10 @@
 //   - local R.dst, remote R.src: the translated side, as seen from where replies are addressed;
 //     the one who opened it is O.src.
 // A copy whose true end (R.src, O.src) is an address of bwtop's own namespace is not one: the
-// host's own packets are captured once, after translation, and stay with the host's socket.
+// host's own packets are captured once, after translation, and stay with the host's socket. That
+// socket's own tuple is O (O.src is the host's), while the wire shows local R.dst, remote R.src:
+// natOrigins maps the latter to the former, so the flow finds its socket (a published port the
+// host connects to itself, translated by OUTPUT DNAT; the host's connection SNATed on its way out).
 import type { ConntrackEntry } from '../proc/netns-text.js';
 import { exactKey } from './socket-index.js';
 
@@ -23,8 +26,18 @@ const SETTLE_MS = 1;
 /** When the table is missing (nf_conntrack not loaded), look again this rarely. */
 const ABSENT_RETRY_MS = 10_000;
 
+/** The socket tuple (local, remote) of the host's own connection a translated flow was made from. */
+export interface NatOrigin {
+  key: string;
+  local: string;
+  lport: number;
+  remote: string;
+  rport: number;
+}
+
 export class NatCopies {
   private copies = new Set<string>();
+  private origins = new Map<string, NatOrigin>();
   private readAtMs = -Infinity;
   private lastEntries = 0;
   private absentUntilMs = -Infinity;
@@ -48,6 +61,20 @@ export class NatCopies {
    * when the table was not read since and cannot be read yet (rate limit): ask again next pass.
    */
   isCopy(key: string, firstSeenMs: number, nowMs: number): boolean | null {
+    const fresh = this.readSince(firstSeenMs, nowMs);
+    return fresh === true ? this.copies.has(key) : fresh;
+  }
+
+  /**
+   * The host's own socket a flow of bwtop's own namespace (its join key) is the translated view
+   * of, or null (none, or connection tracking not read since it began: ask again next pass).
+   */
+  originOf(key: string, firstSeenMs: number, nowMs: number): NatOrigin | null {
+    return this.readSince(firstSeenMs, nowMs) === true ? (this.origins.get(key) ?? null) : null;
+  }
+
+  /** Whether the table was read after the flow began (reading it now if allowed); false: unreadable, null: not yet. */
+  private readSince(firstSeenMs: number, nowMs: number): boolean | null {
     if (!this.available(nowMs)) return false;
     if (this.readAtMs < firstSeenMs + SETTLE_MS) {
       if (nowMs - this.readAtMs < Math.max(NAT_READ_GAP_MS, this.lastEntries / ENTRIES_PER_MS) || nowMs < firstSeenMs + SETTLE_MS)
@@ -55,7 +82,7 @@ export class NatCopies {
       this.read(nowMs);
       if (!this.available(nowMs)) return false;
     }
-    return this.copies.has(key);
+    return true;
   }
 
   private read(nowMs: number): void {
@@ -64,10 +91,12 @@ export class NatCopies {
     if (text === null) {
       this.absentUntilMs = nowMs + ABSENT_RETRY_MS;
       this.copies.clear();
+      this.origins.clear();
       return;
     }
     const entries = this.parse(text);
     this.copies = natCopyKeys(entries, this.isOwn);
+    this.origins = natOrigins(entries, this.isOwn);
     this.readAtMs = nowMs;
     this.lastEntries = entries.length;
   }
@@ -80,6 +109,18 @@ export function natCopyKeys(entries: readonly ConntrackEntry[], isOwn: (address:
     if (o.src === r.dst && o.sport === r.dport && o.dst === r.src && o.dport === r.sport) continue; // not translated
     if (!isOwn(r.src)) out.add(exactKey(proto, o.dst, o.dport, o.src, o.sport));
     if (!isOwn(o.src)) out.add(exactKey(proto, r.dst, r.dport, r.src, r.sport));
+  }
+  return out;
+}
+
+/** The wire's join key of each of the host's own translated connections -> its socket's tuple. */
+export function natOrigins(entries: readonly ConntrackEntry[], isOwn: (address: string) => boolean): Map<string, NatOrigin> {
+  const out = new Map<string, NatOrigin>();
+  for (const { proto, orig: o, reply: r } of entries) {
+    if (!isOwn(o.src) || !isOwn(r.dst)) continue; // not the host's own, or not seen from the host's side
+    const wire = exactKey(proto, r.dst, r.dport, r.src, r.sport);
+    const key = exactKey(proto, o.src, o.sport, o.dst, o.dport);
+    if (wire !== key) out.set(wire, { key, local: o.src, lport: o.sport, remote: o.dst, rport: o.dport });
   }
   return out;
 }

@@ -25,7 +25,7 @@ import { PROTO_TCP } from '../packet.js';
 import { NetnsRegistry } from './netns-registry.js';
 import { NatCopies } from './nat-copies.js';
 import { NEWEST_PIDS, RESCAN_AFTER_MS, listenerOwner, searchLikely } from './likely-owner.js';
-import { foreignTablesToRead, natCopyOf, refreshNamespaces, tieYoungSockets } from './flow-namespace.js';
+import { foreignTablesToRead, natCopyOf, refreshNamespaces, tieYoungSockets, translatedSocket } from './flow-namespace.js';
 
 export const MISSES_TO_GIVE_UP = 2;
 
@@ -187,13 +187,14 @@ export class Resolver {
         this.giveUp(f); // its namespace is gone
         continue;
       }
-      const entry = flowSocket(tables, f);
+      let entry = flowSocket(tables, f);
       const copy = natCopyOf(this.nat, this.netns.count, tables, f, entry, nowMs);
       if (copy !== false) {
         if (copy) this.giveUp(f, FLOW_NAT);
         else stillPending.push(f); // connection tracking is read again shortly
         continue;
       }
+      if (!entry || entry.inode === 0) entry = translatedSocket(this.nat, tables, f, nowMs) ?? entry;
       if (!entry || entry.inode === 0) {
         // A table read after it was queued, or an exact look-up that found nothing, missed it.
         const tableMiss = tables.readGeneration(flowTables(f)) > since.gen;
