@@ -1,6 +1,7 @@
 // What the live modes take from the outside world, in one bundle (so tests drive the whole
 // program with replayed packets, a fixture /proc, fake process events and a headless screen),
 // and where their output goes.
+import type { TunnelDevice } from '../core/netlink/tunnel-links.js';
 import type { RawIdentity } from '../core/netlink/proc-events.js';
 import type { SocketSighting } from '../core/engine/young-sockets.js';
 import type { Snapshot } from '../core/model.js';
@@ -87,6 +88,8 @@ export interface AppDeps {
   keepHeapNearLiveSet?(): void;
   /** Calls `changed` when interfaces appear, go up or down, or vanish; throws when the kernel refuses. */
   watchLinks?(changed: () => void): LinkWatch;
+  /** The VXLAN and WireGuard devices of bwtop's own namespace with their ports (never throws). */
+  readTunnels?(): Promise<TunnelDevice[]>;
   /** Subscribe to kernel process events; throws a one-sentence Error when refused. */
   openProcEvents?(handlers: ProcEventHandlers): ProcEvents;
   readCaptureFile(path: string, onPacket: (buf: Buffer, caplen: number, tsMs: number, linkType: number) => void): void;

@@ -125,7 +125,16 @@ export function writeSnapshot(w: JsonWriter, s: Snapshot, all: boolean): void {
     .num(n?.sentTotal ?? 0);
   w.raw(',"received_total":')
     .num(n?.receivedTotal ?? 0)
-    .raw('}}');
+    .raw('},"tunnels":[');
+  for (const [i, t] of (s.tunnels ?? []).entries()) {
+    w.raw(i === 0 ? '{"name":' : ',{"name":')
+      .str(t.name)
+      .raw(',"sent":')
+      .num(t.sent);
+    w.raw(',"received":').num(t.received).raw(',"sent_total":').num(t.sentTotal);
+    w.raw(',"received_total":').num(t.receivedTotal).raw('}');
+  }
+  w.raw(']}');
 }
 
 function line(s: Snapshot, all: boolean): string {

@@ -40,7 +40,10 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     everyNamespace: sink.everyNamespace?.bind(sink),
     refreshLocal: () => {
       // Without link events, interfaces are checked at each refresh (a directory of /sys).
-      if (deps.watchLinks && !links) captures.reconcile();
+      if (deps.watchLinks && !links) {
+        captures.reconcile();
+        readTunnels();
+      }
       refreshLocalAddresses(deps, engine);
     },
     dropped: () => captures.dropped(),
@@ -49,10 +52,15 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
     done: () => req.stop(),
   });
   const captures = new CaptureSet(deps, engine, loop, o.interfaces, o.bufferBytes);
+  // Tunnel devices: read at start and whenever links change (tunnels.ts).
+  const readTunnels = (): void => {
+    void deps.readTunnels?.().then((t) => engine.resolver.tunnels.set(t));
+  };
   let events: ProcEvents | null = null;
   try {
     captures.openAll(names);
-    links = watchLinks(deps, captures);
+    readTunnels();
+    links = watchLinks(deps, captures, readTunnels);
     deps.raisePriority?.();
     sink.attachTables?.(engineSocketView(engine, deps.proc, deps.now));
     events = openEvents(deps, engine, loop);
@@ -70,7 +78,7 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
 }
 
 /** Link events bring the captures in step with the interfaces; a burst of them is handled once. */
-function watchLinks(deps: AppDeps, captures: CaptureSet): LinkWatch | null {
+function watchLinks(deps: AppDeps, captures: CaptureSet, linksChanged: () => void): LinkWatch | null {
   if (!deps.watchLinks) return null;
   let timer: unknown = null;
   try {
@@ -78,6 +86,7 @@ function watchLinks(deps: AppDeps, captures: CaptureSet): LinkWatch | null {
       timer ??= deps.timers.setTimeout(() => {
         timer = null;
         captures.reconcile();
+        linksChanged();
       }, LINK_SETTLE_MS);
     });
     return {

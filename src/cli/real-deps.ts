@@ -11,6 +11,7 @@ import { openProcEvents, openSockDiag } from '../adapters/netlink.js';
 import { keepHeapNearLiveSet } from '../adapters/heap-limit.js';
 import type { ProcEvent } from '../core/netlink/proc-events.js';
 import { watchLinks } from '../adapters/link-watch.js';
+import { readTunnelDevices } from '../adapters/tunnel-links.js';
 import type { AppDeps, ProcEventHandlers } from './deps.js';
 import { UserError } from './io.js';
 
@@ -55,6 +56,7 @@ export function realDeps(procRoot: string): AppDeps {
     keepHeapNearLiveSet,
     openSockDiag: procRoot === '/proc' ? openSockDiag : undefined,
     watchLinks: procRoot === '/proc' ? (changed) => watchLinks(() => changed()) : undefined,
+    readTunnels: procRoot === '/proc' ? readTunnelDevices : undefined,
     // Only the live /proc has events to match: a procfs copy is replayed with polling.
     openProcEvents:
       procRoot === '/proc'

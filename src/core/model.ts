@@ -125,6 +125,11 @@ export interface Snapshot {
    * MASQUERADEd to the uplink), credited to nobody: their bytes are on the sockets' own flows.
    */
   natCopies?: DirectionTotals;
+  /**
+   * Tunnels' outer packets (VXLAN, WireGuard), each tunnel by name ("vxlan:vx0"): sockets the
+   * kernel holds, no process; in the totals. The inner packets are credited to their processes.
+   */
+  tunnels?: Array<{ name: string } & DirectionTotals>;
 }
 
 export const HISTORY_LENGTH = 60;

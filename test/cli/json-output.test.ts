@@ -129,6 +129,7 @@ test('a --json line: every field, the same byte windows for totals, processes, p
     },
     pending_bytes: 77,
     nat_copies: { sent: 0, received: 0, sent_total: 0, received_total: 0 },
+    tunnels: [],
   });
 });
 

@@ -104,6 +104,13 @@ function line(s: Snapshot, all: boolean): string {
       sent_total: s.natCopies?.sentTotal ?? 0,
       received_total: s.natCopies?.receivedTotal ?? 0,
     },
+    tunnels: (s.tunnels ?? []).map((t) => ({
+      name: t.name,
+      sent: t.sent,
+      received: t.received,
+      sent_total: t.sentTotal,
+      received_total: t.receivedTotal,
+    })),
   });
 }
 

@@ -9,6 +9,7 @@ export const FLOW_PENDING = 0; // owner not known yet: bytes are held on the flo
 export const FLOW_RESOLVED = 1;
 export const FLOW_UNKNOWN = 2; // can never be resolved: bytes go to the unknown bucket
 export const FLOW_NAT = 3; // a copy address translation put on the wire (nat-copies.ts): nobody's
+export const FLOW_TUNNEL = 4; // a tunnel's outer packets (tunnels.ts): the kernel's, named in `tunnel`
 
 /**
  * The process (or program entry) a flow's bytes go to, as a flow sees it: a ProcessEntry, named
@@ -60,6 +61,8 @@ export class Flow {
   owner: FlowOwner | null = null;
   inode = 0;
   state = '';
+  /** FLOW_TUNNEL: the tunnel's name ("vxlan:vx0"). */
+  tunnel = '';
   /** Table reads that did not find the socket: after enough of them it is gone for good. */
   misses = 0;
   /** This host opened the conversation: its first packet was a SYN (or a UDP datagram) this socket sent. */

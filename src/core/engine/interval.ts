@@ -2,7 +2,7 @@
 // bucket), update states from the latest tables, expire what is finished, and describe it all
 // as a Snapshot.
 import type { ProcessStats, ProgramEntryStats, Snapshot } from '../model.js';
-import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_TUNNEL, FLOW_UNKNOWN, type Flow } from './flow.js';
 import { addIdleSockets, describeConnections, describeProcess, describeProgram } from './describe.js';
 import type { Counters } from './counters.js';
 import type { FlowTable } from './flow-table.js';
@@ -25,7 +25,7 @@ export interface IntervalParts {
   readonly counters: Counters;
   readonly flows: FlowTable;
   readonly registry: ProcessRegistry;
-  readonly resolver: Pick<Resolver, 'stateOf' | 'forget' | 'owners' | 'tables'>;
+  readonly resolver: Pick<Resolver, 'stateOf' | 'forget' | 'owners' | 'tables' | 'tunnels'>;
   readonly ownership: Snapshot['ownership'];
   readonly tablesNote: string | null;
 }
@@ -61,6 +61,8 @@ export function closeInterval(
         o.receivedTotal += r;
       } else if (f.status === FLOW_UNKNOWN) {
         c.addUnknown(f.proto, s, r);
+      } else if (f.status === FLOW_TUNNEL) {
+        e.resolver.tunnels.add(f.tunnel, s, r);
       } else if (f.status === FLOW_NAT) {
         // A copy of bytes already counted on the socket's own flow: out of the totals too.
         c.natCopies.add(s, r);
@@ -145,6 +147,7 @@ export function closeInterval(
     ownership: e.tablesNote ? { ...e.ownership, note: [e.ownership.note, e.tablesNote].filter((n) => n).join('; ') } : e.ownership,
     unknown: { sent: sum('sent'), received: sum('received'), sentTotal: sum('sentTotal'), receivedTotal: sum('receivedTotal'), byProto },
     natCopies: c.natCopies.take(),
+    tunnels: e.resolver.tunnels.take(),
     pendingBytes,
   };
 }

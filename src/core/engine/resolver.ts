@@ -12,7 +12,8 @@
 // address translation made is nobody's (nat-copies.ts).
 import type { ProcSource, SocketEntry } from '../proc/types.js';
 import { parseConntrack } from '../proc/netns-text.js';
-import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { FLOW_NAT, FLOW_PENDING, FLOW_RESOLVED, FLOW_TUNNEL, FLOW_UNKNOWN, type Flow } from './flow.js';
+import { Tunnels } from './tunnels.js';
 import { flowTables } from './flow-text.js';
 import { OwnerFinder } from './owner-finder.js';
 import type { ProcessEntry } from './process-entry.js';
@@ -45,6 +46,7 @@ export class Resolver {
   givenUp = 0;
   natCopies = 0;
   readonly nat: NatCopies; // connection tracking, read on a miss to tell NAT copies
+  readonly tunnels = new Tunnels(); // what no process was found for may be a tunnel's outer packets
   /** Every other namespace's tables are kept read, not only those that carried traffic (a list of every socket is served). */
   everyNamespace = false;
 
@@ -263,8 +265,10 @@ export class Resolver {
     this.resolved++;
   }
 
-  /** Nobody's: unknown (a re-used 4-tuple that cannot be resolved no longer belongs to its previous owner), or a NAT copy. */
+  /** Nobody's: a tunnel's, unknown (a re-used 4-tuple that cannot be resolved no longer belongs to its previous owner), or a NAT copy. */
   private giveUp(f: Flow, status = FLOW_UNKNOWN): void {
+    f.tunnel = status === FLOW_UNKNOWN ? (this.tunnels.of(f) ?? '') : '';
+    if (f.tunnel) status = FLOW_TUNNEL;
     f.owner?.flows.delete(f);
     f.owner = null;
     f.status = status;

@@ -40,6 +40,9 @@ export function headerLines(s: Snapshot | null, info: HeaderInfo, width: number)
   if (lost) first.push([seg('lost ', 'head'), seg(lost, 'warn')]);
   if (c.malformed > 0) first.push([seg('malformed ', 'head'), seg(String(c.malformed), 'warn')]);
   if (s.pendingBytes > 0) first.push([seg('pending ', 'head'), seg(formatBytes(s.pendingBytes))]);
+  // Tunnels' outer packets (the kernel's, no process): each tunnel by name, where there are any.
+  for (const tu of s.tunnels ?? [])
+    first.push([seg(`${sanitizeText(tu.name, info.utf8)} `, 'head'), seg(formatBytes(tu.sentTotal + tu.receivedTotal))]);
   const rate = info.units === 'bits' ? 'bits' : 'bytes';
   const t = s.totals;
   const second: Line[] = [
