@@ -54,7 +54,8 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   const captures = new CaptureSet(deps, engine, loop, o.interfaces, o.bufferBytes);
   // Tunnel devices: read at start and whenever links change (tunnels.ts).
   const readTunnels = (): void => {
-    void deps.readTunnels?.().then((t) => engine.resolver.tunnels.set(t));
+    // A refused read leaves the last list (tunnels' datagrams then stay unknown), never ends bwtop.
+    deps.readTunnels?.().then((t) => engine.resolver.tunnels.set(t), () => {});
   };
   let events: ProcEvents | null = null;
   try {
