@@ -55,7 +55,10 @@ export async function runLive(deps: AppDeps, o: LiveOptions, sink: Sink, req: St
   // Tunnel devices: read at start and whenever links change (tunnels.ts).
   const readTunnels = (): void => {
     // A refused read leaves the last list (tunnels' datagrams then stay unknown), never ends bwtop.
-    deps.readTunnels?.().then((t) => engine.resolver.tunnels.set(t), () => {});
+    deps.readTunnels?.().then(
+      (t) => engine.resolver.tunnels.set(t),
+      () => {},
+    );
   };
   let events: ProcEvents | null = null;
   try {
