@@ -73,7 +73,7 @@ test('NAT copies: a published port (DNAT to a container): the copy addressed to 
   assert.ok(!keys.has('tcp 10.61.0.2 80 198.51.100.7 50000'));
 });
 
-test('published ports, as the kernel tracked them: the outside client’s copies nobody’s, the host’s own connection found under its socket’s tuple', () => {
+test('published ports, as the kernel tracked them: the outside client’s copies nobody’s, the host’s own connection found', () => {
   const entries = parseConntrack(fixture('nf_conntrack-published'));
   const own = (a: string): boolean => a === '10.204.0.1' || a === '10.203.0.1';
   const keys = natCopyKeys(entries, own);
