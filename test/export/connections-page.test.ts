@@ -1,10 +1,12 @@
-// /connections answered from a socket view: the command's filters as query parameters, holders
-// and their details, every namespace's sockets (`?netns=self`: the exporter's own), the same bytes
-// as `connections --json`, kept texts and answers, and one sentence for a parameter it does not
-// understand.
+// /connections answered from the rows written from a socket view: the command's filters as query
+// parameters, holders and their details, every namespace's sockets (`?netns=self`: the exporter's
+// own), the same bytes as `connections --json`, kept texts and answers, the rows moved to another
+// thread whole, and one sentence for a parameter it does not understand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConnectionsPages, PageBuilder, queryWords } from '../../src/core/export/connections-page.js';
+import { Worker } from 'node:worker_threads';
+import { ConnectionsPages, answerFrom, queryWords } from '../../src/core/export/connections-page.js';
+import { RowsWriter, rowBuffers, type ConnectionRows } from '../../src/core/export/connection-rows.js';
 import { JsonListing } from '../../src/core/connections/json.js';
 import { tableOf } from '../../src/core/engine/socket-index.js';
 import { connectionsOptions, type ConnectionsWords } from '../../src/core/connections/args.js';
@@ -44,7 +46,6 @@ const FOREIGN = [row('tcp', 4, '10.78.0.1', 7411, '0.0.0.0', 0, 'LISTEN', 21), r
 HOLDERS[21] = [950];
 PROCS[950] = { pid: 950, startTime: 4, name: 'node', cmdline: 'node server.js', uid: 0, user: 'root', ppid: 1, exe: '' };
 let generation = 1;
-let changed: Set<number> | null = new Set();
 const spaceOf = (inode: number, container: string | null, foreign: boolean, rows: SocketEntry[]) => ({
   ns: { inode, container, foreign },
   rows: (t: string) => rows.filter((e) => tableOf(e) === t),
@@ -56,11 +57,6 @@ const view: SocketView = {
   holders: (i) => HOLDERS[i] ?? [],
   process: (pid) => PROCS[pid] ?? null,
   containerOf: (pid) => CONTAINERS[pid] ?? null,
-  holdersChanged: () => {
-    const c = changed;
-    changed = new Set();
-    return c;
-  },
 };
 
 interface Row {
@@ -72,8 +68,8 @@ interface Row {
   processes: { pid: number; name: string }[];
 }
 
-function body(query: string, builder = new PageBuilder(view)): Buffer {
-  const a = builder.answer(new URLSearchParams(query));
+function body(query: string, writer = new RowsWriter(view)): Buffer {
+  const a = answerFrom(writer.write(), new URLSearchParams(query));
   assert.equal(a.status, 200, a.status === 400 ? a.error : '');
   return a.status === 200 ? a.body : Buffer.alloc(0);
 }
@@ -114,7 +110,7 @@ test('holders come with their details; a socket without a known holder has none'
 
 test('a parameter it does not understand is a 400 with one sentence', () => {
   const no = (q: string, error: string): void =>
-    assert.deepEqual(new PageBuilder(view).answer(new URLSearchParams(q)), { status: 400, error });
+    assert.deepEqual(answerFrom(new RowsWriter(view).write(), new URLSearchParams(q)), { status: 400, error });
   no('colour=red', 'unknown parameter "colour"; /connections takes listening, all, state, proto, pid, netns, 4 and 6');
   no('netns=other', 'unknown namespace choice "other" in netns; use netns=self for bwtop\'s own network namespace only, or netns=all');
   no('listening=yes', 'parameter "listening" takes no value (or 1 or 0), not "yes"');
@@ -182,7 +178,7 @@ test('the bytes are those `connections --json` writes for the same sockets, thro
 });
 
 test("each socket's text is written once and kept while its row, holders and their details are the same", () => {
-  const builder = new PageBuilder(view);
+  const builder = new RowsWriter(view);
   const first = body('all', builder);
   const written = builder.written;
   assert.equal(written, ROWS.length + FOREIGN.length);
@@ -199,21 +195,42 @@ test("each socket's text is written once and kept while its row, holders and the
   }
 });
 
-test('an answer is kept per query until the tables are read again or a listed socket changes holders', () => {
-  const pages = new ConnectionsPages(view);
+test('an answer is kept per query for as long as the same rows are served', () => {
+  const pages = new ConnectionsPages(new RowsWriter(view).write());
   const first = pages.answer(new URLSearchParams('all'));
+  assert.equal(pages.kept, false);
   assert.equal(pages.answer(new URLSearchParams('all')), first);
   assert.equal(pages.kept, true);
-  changed = new Set([99999]); // a socket the answer does not list (a client's own connection)
-  assert.equal(pages.answer(new URLSearchParams('all')), first);
-  changed = new Set([21]);
-  const rebuilt = pages.answer(new URLSearchParams('all'));
-  assert.notEqual(rebuilt, first);
+  const other = pages.answer(new URLSearchParams('listening'));
+  assert.notEqual(other, first);
   assert.equal(pages.kept, false);
-  assert.deepEqual(rebuilt, first, 'with the same rows, the same answer');
-  changed = null; // too many changes to tell
-  assert.notEqual(pages.answer(new URLSearchParams('all')), rebuilt);
-  const kept = pages.answer(new URLSearchParams('all'));
-  generation++;
-  assert.notEqual(pages.answer(new URLSearchParams('all')), kept, 'a new read builds again');
+  assert.equal(pages.answer(new URLSearchParams('all')), first, 'each query keeps its own');
+});
+
+test('rows moved to another thread answer there with the same bytes', async () => {
+  const rows = new RowsWriter(view).write();
+  const here = ['', 'all', 'listening&netns=self', 'pid=950'].map((q) => {
+    const a = answerFrom(rows, new URLSearchParams(q));
+    return a.status === 200 ? a.body.toString() : a.error;
+  });
+  // The thread gets the rows' buffers themselves (moved, not copied) and answers from them.
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    parentPort.once('message', async ({ rows, url }) => {
+      const { answerFrom } = await import(url);
+      parentPort.postMessage(['', 'all', 'listening&netns=self', 'pid=950'].map((q) => answerFrom(rows, new URLSearchParams(q)).body.toString()));
+    });`;
+  const thread = new Worker(code, { eval: true });
+  try {
+    const there = new Promise<string[]>((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
+    });
+    const url = new URL('../../src/core/export/connections-page.js', import.meta.url).href;
+    thread.postMessage({ rows, url } satisfies { rows: ConnectionRows; url: string }, rowBuffers(rows));
+    assert.equal(rows.texts.length, 0, 'the texts were moved, not copied');
+    assert.deepEqual(await there, here);
+  } finally {
+    await thread.terminate();
+  }
 });

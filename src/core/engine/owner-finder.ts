@@ -4,7 +4,6 @@
 // proceeds in bounded steps so capture and the screen keep running.
 import type { ProcSource } from '../proc/types.js';
 import { parseOtherSocketInodes } from '../proc/procText.js';
-import { HolderChanges } from './holder-changes.js';
 import { HolderRanks } from './holder-ranks.js';
 import { ProcessCensus } from './process-census.js';
 import { netnsInode } from './process-entry.js';
@@ -20,8 +19,6 @@ export class OwnerFinder {
   private fullScan: number[] | null = null;
   /** Bumped when a full scan completes; flows waiting for one compare against it. */
   fullScansDone = 0;
-  /** Sockets whose holders changed, for lists built earlier (holder-changes.ts). */
-  readonly changes = new HolderChanges();
   readonly census = new ProcessCensus();
   /** Called when a young process is first seen with a socket of its own (its details are read then). */
   onYoungRead: (pid: number, nowMs: number) => void = () => {};
@@ -70,9 +67,7 @@ export class OwnerFinder {
   scanPid(pid: number, nowMs = 0): boolean {
     if (this.eventsActive) readIdentityFirst(this.proc, this.census, pid, nowMs);
     const inodes = this.proc.readSocketInodes(pid);
-    const before = this.pidInodes.get(pid);
-    this.forgetPid(pid, false);
-    this.changes.diff(before, inodes);
+    this.forgetPid(pid);
     if (!inodes) {
       if (!this.eventsActive) this.census.exited(pid, nowMs);
       return false;
@@ -220,8 +215,7 @@ export class OwnerFinder {
     this.forgetPid(pid);
   }
 
-  /** `note`: the holders it drops count as changed (not when it is read again at once). */
-  forgetPid(pid: number, note = true): void {
+  forgetPid(pid: number): void {
     this.scannedAt.delete(pid);
     this.ranks.forget(pid);
     const old = this.pidInodes.get(pid);
@@ -231,7 +225,6 @@ export class OwnerFinder {
       if (!hs) continue;
       const i = hs.indexOf(pid);
       if (i >= 0) hs.splice(i, 1);
-      if (note) this.changes.note(ino);
       if (hs.length === 0) this.holders.delete(ino);
     }
     this.pidInodes.delete(pid);
@@ -244,7 +237,7 @@ export class OwnerFinder {
 
   /** A socket found closed: nobody holds it any more. */
   dropInode(inode: number): void {
-    if (this.holders.delete(inode)) this.changes.note(inode);
+    this.holders.delete(inode);
   }
 
   /** Drop inodes that are no longer in any socket table, so the map stays bounded. */

@@ -28,8 +28,6 @@ export interface SocketView {
   process(pid: number): ProcessInfo | null;
   /** The runtime container a holder runs in, null for none (as `connections` names it). */
   containerOf(pid: number): string | null;
-  /** Sockets whose holders changed since the last call; null: any may have. */
-  holdersChanged(): ReadonlySet<number> | null;
 }
 
 /** A process's details are read at most this often (a page of 10,000 sockets may name 1,000). */
@@ -100,7 +98,6 @@ export function engineSocketView(engine: Engine, proc: ProcSource, nowMs: () => 
       if (c.container === undefined) c.container = proc.readPlacement?.(pid, info.startTime, null).container ?? null;
       return c.container;
     },
-    holdersChanged: () => owners.changes.take(),
   };
   return view;
 }
