@@ -15,9 +15,12 @@ export interface AnswerSpace {
 }
 
 export interface ConnectionRows {
-  /** Each row's JSON text (as `connections --json` writes it), back to back, in listing order. */
+  /**
+   * Each row's JSON text (as `connections --json` writes it) followed by ",\n", back to back in
+   * listing order: consecutive rows of an answer are one copy.
+   */
   texts: Uint8Array;
-  /** Where row i's text ends in `texts` (it starts where row i-1's ends). */
+  /** Where row i's text and its ",\n" end in `texts` (it starts where row i-1's ends). */
   ends: Uint32Array;
   /** Row i's table: its index in SOCKET_TABLES. */
   tables: Uint8Array;
@@ -39,6 +42,8 @@ export function rowBuffers(rows: ConnectionRows): ArrayBuffer[] {
   );
 }
 
+/** What follows each row in the array (the last one's is cut off). */
+export const BETWEEN = Buffer.from(',\n');
 const TABLE_INDEX = new Map(SOCKET_TABLES.map((t, i) => [t.name, i]));
 
 /** Writes the rows of a view, keeping each socket's text between writes (row-texts.ts). */
@@ -81,7 +86,7 @@ export class RowsWriter {
           const hs = this.view.holders(e.inode);
           const text = this.texts.text(e, hs, space.ns);
           parts.push(text);
-          length += text.length;
+          length += text.length + BETWEEN.length;
           ends[i] = length;
           tables[i] = TABLE_INDEX.get(t)!;
           let st = stateIndex.get(e.state);
@@ -102,7 +107,8 @@ export class RowsWriter {
     let at = 0;
     for (const p of parts) {
       texts.set(p, at);
-      at += p.length;
+      texts.set(BETWEEN, at + p.length);
+      at += p.length + BETWEEN.length;
     }
     return {
       texts,

@@ -6,7 +6,7 @@
 import { connectionsOptions, type ConnectionsWords } from '../connections/args.js';
 import { stateSelected } from '../connections/select.js';
 import { SOCKET_TABLES } from '../proc/types.js';
-import type { AnswerSpace, ConnectionRows } from './connection-rows.js';
+import { BETWEEN, type AnswerSpace, type ConnectionRows } from './connection-rows.js';
 
 export type { AnswerSpace } from './connection-rows.js';
 
@@ -90,7 +90,8 @@ export function answerFrom(rows: ConnectionRows, query: URLSearchParams): Connec
   const S = rows.states.length;
   const stateOk = SOCKET_TABLES.flatMap((t) => rows.states.map((st) => stateSelected(filter.states, t.proto, st)));
   const { ends, tables, stateOf, spaceOf, holderEnds, holders, texts } = rows;
-  const picked: number[] = [];
+  // Runs of consecutive rows, as [start, end) byte ranges of `texts` (each row with its ",\n").
+  const runs: number[] = [];
   let length = 0;
   for (let i = 0; i < ends.length; i++) {
     if (netns === 'self' && spaceOf[i] !== 0) continue;
@@ -101,35 +102,30 @@ export function answerFrom(rows: ConnectionRows, query: URLSearchParams): Connec
       for (let h = i === 0 ? 0 : holderEnds[i - 1]!; h < holderEnds[i]! && !held; h++) held = pids.has(holders[h]!);
       if (!held) continue;
     }
-    picked.push(i);
-    length += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
+    const from = i === 0 ? 0 : ends[i - 1]!;
+    if (runs.length > 0 && runs[runs.length - 1] === from) runs[runs.length - 1] = ends[i]!;
+    else runs.push(from, ends[i]!);
+    length += ends[i]! - from;
   }
   const spaces = netns === 'self' ? rows.spaces.slice(0, 1) : rows.spaces;
-  return { status: 200, body: joinRows(texts, ends, picked, length), spaces };
+  return { status: 200, body: joinRuns(texts, runs, length), spaces };
 }
 
 const OPEN = Buffer.from('[\n');
-const BETWEEN = Buffer.from(',\n');
 const CLOSE = Buffer.from('\n]\n');
 const EMPTY = Buffer.from('[]\n');
 
-/** The picked rows as an array, one element per line (as `connections --json` writes it), in one Buffer. */
-function joinRows(texts: Uint8Array, ends: Uint32Array, picked: readonly number[], length: number): Buffer {
-  if (picked.length === 0) return EMPTY;
-  const out = Buffer.allocUnsafe(OPEN.length + length + BETWEEN.length * (picked.length - 1) + CLOSE.length);
-  let at = 0;
-  out.set(OPEN, at);
-  at += OPEN.length;
-  for (let k = 0; k < picked.length; k++) {
-    if (k > 0) {
-      out.set(BETWEEN, at);
-      at += BETWEEN.length;
-    }
-    const i = picked[k]!;
-    const row = texts.subarray(i === 0 ? 0 : ends[i - 1]!, ends[i]!);
-    out.set(row, at);
-    at += row.length;
+/** The rows of `runs` as an array, one element per line (as `connections --json` writes it), in one Buffer. */
+function joinRuns(texts: Uint8Array, runs: readonly number[], length: number): Buffer {
+  if (runs.length === 0) return EMPTY;
+  // The last row's ",\n" gives way to the closing bracket.
+  const out = Buffer.allocUnsafe(OPEN.length + length - BETWEEN.length + CLOSE.length);
+  out.set(OPEN, 0);
+  let at = OPEN.length;
+  for (let k = 0; k < runs.length; k += 2) {
+    out.set(texts.subarray(runs[k]!, runs[k + 1]!), at);
+    at += runs[k + 1]! - runs[k]!;
   }
-  out.set(CLOSE, at);
+  out.set(CLOSE, at - BETWEEN.length);
   return out;
 }
