@@ -28,8 +28,6 @@ const metricsWaiting = new Map<number, (r: Reply) => void>();
 let nextId = 0;
 let server: HttpServer | null = null;
 
-/** A body that crossed threads is a Uint8Array; the server writes Buffers. */
-const asReply = (r: Reply): Reply => (typeof r.body === 'string' ? r : { ...r, body: Buffer.from(r.body.buffer, r.body.byteOffset, r.body.length) });
 
 engine.on('message', (m: ToHttpThread) => {
   switch (m.kind) {
@@ -40,14 +38,14 @@ engine.on('message', (m: ToHttpThread) => {
       break;
     case 'unavailable':
       pages = null;
-      unavailable = asReply(m.reply);
+      unavailable = m.reply;
       coming = false;
       break;
     case 'paused':
       coming = false;
       return;
     case 'metrics':
-      metricsWaiting.get(m.id)?.(asReply(m.reply));
+      metricsWaiting.get(m.id)?.(m.reply);
       metricsWaiting.delete(m.id);
       return;
     case 'close':

@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** Text, bytes, or pieces of bytes sent one after the other (no copy into one buffer). */
+  body: string | Uint8Array | readonly Uint8Array[];
 }
 
 export type Route = (query: URLSearchParams) => Reply | Promise<Reply>;
@@ -55,11 +56,15 @@ async function answer(routes: ReadonlyMap<string, Route>, req: IncomingMessage, 
       reply = text(500, `internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
-  // One write of the whole body (a large answer is one Buffer, not pieces to copy together).
-  if (req.method === 'HEAD') res.end();
-  else res.end(body);
+  const pieces = typeof reply.body === 'string' ? [Buffer.from(reply.body)] : reply.body instanceof Uint8Array ? [reply.body] : reply.body;
+  let length = 0;
+  for (const p of pieces) length += p.length;
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(length) });
+  if (req.method === 'HEAD') return void res.end();
+  // Corked: the pieces leave in one writev, not a copy of them all in a new buffer.
+  res.cork();
+  for (const p of pieces) res.write(p);
+  res.end();
 }
 
 /** Listens on host:port; rejects with listenErrorSentence's sentence as an Error. */

@@ -71,7 +71,10 @@ interface Row {
 function body(query: string, writer = new RowsWriter(view)): Buffer {
   const a = answerFrom(writer.write(), new URLSearchParams(query));
   assert.equal(a.status, 200, a.status === 400 ? a.error : '');
-  return a.status === 200 ? a.body : Buffer.alloc(0);
+  if (a.status !== 200) return Buffer.alloc(0);
+  const b = Buffer.concat(a.body);
+  assert.equal(b.length, a.length);
+  return b;
 }
 
 /** The sockets of bwtop's own namespace (the other one's are asked for on their own). */
@@ -211,14 +214,14 @@ test('rows moved to another thread answer there with the same bytes', async () =
   const rows = new RowsWriter(view).write();
   const here = ['', 'all', 'listening&netns=self', 'pid=950'].map((q) => {
     const a = answerFrom(rows, new URLSearchParams(q));
-    return a.status === 200 ? a.body.toString() : a.error;
+    return a.status === 200 ? Buffer.concat(a.body).toString() : a.error;
   });
   // The thread gets the rows' buffers themselves (moved, not copied) and answers from them.
   const code = `
     const { parentPort } = require('node:worker_threads');
     parentPort.once('message', async ({ rows, url }) => {
       const { answerFrom } = await import(url);
-      parentPort.postMessage(['', 'all', 'listening&netns=self', 'pid=950'].map((q) => answerFrom(rows, new URLSearchParams(q)).body.toString()));
+      parentPort.postMessage(['', 'all', 'listening&netns=self', 'pid=950'].map((q) => Buffer.concat(answerFrom(rows, new URLSearchParams(q)).body).toString()));
     });`;
   const thread = new Worker(code, { eval: true });
   try {

@@ -16,11 +16,11 @@ export interface AnswerSpace {
 
 export interface ConnectionRows {
   /**
-   * Each row's JSON text (as `connections --json` writes it) followed by ",\n", back to back in
-   * listing order: consecutive rows of an answer are one copy.
+   * Each row's JSON text (as `connections --json` writes it) after ",\n", back to back in
+   * listing order: consecutive rows of an answer are one piece of it, written as they are.
    */
   texts: Uint8Array;
-  /** Where row i's text and its ",\n" end in `texts` (it starts where row i-1's ends). */
+  /** Where row i (its ",\n" and text) ends in `texts` (it starts where row i-1's ends). */
   ends: Uint32Array;
   /** Row i's table: its index in SOCKET_TABLES. */
   tables: Uint8Array;
@@ -42,7 +42,7 @@ export function rowBuffers(rows: ConnectionRows): ArrayBuffer[] {
   );
 }
 
-/** What follows each row in the array (the last one's is cut off). */
+/** What comes before each row in `texts` (the first row of an answer goes without it). */
 export const BETWEEN = Buffer.from(',\n');
 const TABLE_INDEX = new Map(SOCKET_TABLES.map((t, i) => [t.name, i]));
 
@@ -106,9 +106,9 @@ export class RowsWriter {
     const texts = new Uint8Array(length);
     let at = 0;
     for (const p of parts) {
-      texts.set(p, at);
-      texts.set(BETWEEN, at + p.length);
-      at += p.length + BETWEEN.length;
+      texts.set(BETWEEN, at);
+      texts.set(p, at + BETWEEN.length);
+      at += BETWEEN.length + p.length;
     }
     return {
       texts,
