@@ -4,6 +4,7 @@
 // for it: here /connections is answered from the last rows the engine's thread handed over
 // (connection-rows.ts) whatever it is doing. /metrics goes to the engine's thread, where
 // prom-client's registry lives.
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConnectionsPages } from '../core/export/connections-page.js';
 import { startHttpServer, type HttpServer, type Reply, type Route } from './http-server.js';
@@ -99,6 +100,14 @@ routes.set(
     }),
 );
 if (start.connections) routes.set('/connections', connections);
+
+try {
+  // The engine's thread runs at nice -10 (real-deps.ts); a nice value is a thread's own on Linux,
+  // and an answer must not wait behind the engine's reads on a busy machine either.
+  setPriority(0, Math.min(getPriority(0), -10));
+} catch {
+  // not root: the default priority
+}
 
 startHttpServer(start.host, start.port, routes).then(
   (s) => {
