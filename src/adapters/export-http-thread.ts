@@ -29,7 +29,6 @@ const metricsWaiting = new Map<number, (r: Reply) => void>();
 let nextId = 0;
 let server: HttpServer | null = null;
 
-
 engine.on('message', (m: ToHttpThread) => {
   switch (m.kind) {
     case 'rows':

@@ -8,7 +8,8 @@ export const EXPORT_INTRO = `Usage: bwtop export [options]
 
 Prometheus exporter: serves /metrics (Prometheus text format) and /connections (the
 JSON socket list of "bwtop connections", from the live socket tables; filters as query
-parameters: ?listening, ?state=LIST, ?proto=LIST, ?all, ?pid=LIST) over HTTP.
+parameters: ?listening, ?state=LIST, ?proto=LIST, ?all, ?pid=LIST, ?netns=self|all) over
+HTTP.
 `;
 
 export const EXPORT_OPTIONS: Record<string, OptionSpec> = {

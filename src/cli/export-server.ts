@@ -3,12 +3,7 @@
 // while someone asks for them.
 import { Worker } from 'node:worker_threads';
 import type { Reply } from '../adapters/http-server.js';
-import {
-  ROWS_QUIET_MS,
-  type FromHttpThread,
-  type HttpThreadStart,
-  type ToHttpThread,
-} from '../adapters/export-thread-messages.js';
+import { ROWS_QUIET_MS, type FromHttpThread, type HttpThreadStart, type ToHttpThread } from '../adapters/export-thread-messages.js';
 import { rowBuffers, type ConnectionRows } from '../core/export/connection-rows.js';
 
 export interface ExportServerHooks {

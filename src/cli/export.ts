@@ -35,7 +35,11 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   const noTables = (): Reply =>
     o.replay !== null
       ? { status: 404, headers: { 'content-type': text }, body: 'a replayed capture has no live socket tables\n' }
-      : { status: 503, headers: { 'content-type': text, 'retry-after': '1' }, body: 'the socket tables are not read yet; try again in a second\n' };
+      : {
+          status: 503,
+          headers: { 'content-type': text, 'retry-after': '1' },
+          body: 'the socket tables are not read yet; try again in a second\n',
+        };
   // The HTTP server runs on a thread of its own (export-http-thread.ts): /connections is answered
   // there from the rows written here after each refresh, whatever this thread is busy with.
   const server = await startExportServer(
