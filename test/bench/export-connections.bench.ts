@@ -82,7 +82,8 @@ export async function bench(): Promise<void> {
     const row = (name: string, ms: number): string => `${name.padEnd(44)}${ms.toFixed(1).padStart(9)} ms`;
     console.log(`${CONNECTIONS} loopback connections + listener held by one process (${expected} sockets per ss -tanp)`);
     console.log(
-      `median of ${RUNS} alternating runs (${(bytes / 1e6).toFixed(1)} MB of JSON); CPU pressure (some, avg10) ${pressureBefore} before, ${cpuPressure()} after:`,
+      `median of ${RUNS} alternating runs (${(bytes / 1e6).toFixed(1)} MB of JSON); ` +
+        `CPU pressure (some, avg10) ${pressureBefore} before, ${cpuPressure()} after:`,
     );
     console.log(row(`GET /connections, answer built (${served.length} runs)`, median(served)));
     console.log(row('  slowest built answer', Math.max(...served)));

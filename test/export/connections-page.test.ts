@@ -221,7 +221,8 @@ test('rows moved to another thread answer there with the same bytes', async () =
     const { parentPort } = require('node:worker_threads');
     parentPort.once('message', async ({ rows, url }) => {
       const { answerFrom } = await import(url);
-      parentPort.postMessage(['', 'all', 'listening&netns=self', 'pid=950'].map((q) => Buffer.concat(answerFrom(rows, new URLSearchParams(q)).body).toString()));
+      const bodies = ['', 'all', 'listening&netns=self', 'pid=950'].map((q) => answerFrom(rows, new URLSearchParams(q)).body);
+      parentPort.postMessage(bodies.map((b) => Buffer.concat(b).toString()));
     });`;
   const thread = new Worker(code, { eval: true });
   try {
