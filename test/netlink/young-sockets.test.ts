@@ -49,15 +49,23 @@ test('young programs: a client`s socket and identity are reported, inherited soc
     const ownNetns = statSync('/proc/self/ns/net').ino;
 
     const [seen, gone, ...more] = sockets(py);
-    assert.ok(seen && gone, `the client's socket appeared and went: ${JSON.stringify(sockets(py))}`);
+    assert.ok(seen, `the client's socket appeared: ${JSON.stringify(sockets(py))}`);
     assert.deepEqual(more, []);
     assert.equal(seen.goneAfterMs, null);
     assert.equal(seen.proto, 'tcp');
     assert.equal(seen.netns, ownNetns);
     assert.ok(seen.inode > 0);
-    assert.equal(gone.inode, seen.inode);
-    assert.ok(gone.goneAfterMs !== null && gone.goneAfterMs >= 0 && gone.goneAfterMs < 10, `found gone ${gone.goneAfterMs} ms after`);
-    assert.ok(gone.monoMs >= seen.monoMs);
+    if (gone) {
+      assert.equal(gone.inode, seen.inode);
+      assert.ok(gone.goneAfterMs !== null && gone.goneAfterMs >= 0 && gone.goneAfterMs < 10, `found gone ${gone.goneAfterMs} ms after`);
+      assert.ok(gone.monoMs >= seen.monoMs);
+    } else {
+      // The watch ends 100 ms after the exec and the client holds its socket 50 ms: when python's
+      // start took more than about 50 ms (a loaded machine), the socket closes after the watch
+      // and is reported seen only.
+      const exec = events.find((e) => e.kind === 'exec' && e.pid === py);
+      assert.ok(exec && seen.monoMs - exec.monoMs > 40, `seen ${exec ? seen.monoMs - exec.monoMs : '?'} ms after the exec and never gone`);
+    }
     const [id, ...twice] = identity(py);
     assert.ok(id, 'its identity came with its first socket');
     assert.deepEqual(twice, []);
