@@ -63,7 +63,7 @@ test('young programs: a client`s socket and identity are reported, inherited soc
       // The watch ends 100 ms after the exec and the client holds its socket 50 ms: when python's
       // start took more than about 50 ms (a loaded machine), the socket closes after the watch
       // and is reported seen only.
-      const exec = events.find((e) => e.kind === 'exec' && e.pid === py);
+      const exec = events.find((e): e is Extract<ProcEvent, { kind: 'exec' }> => e.kind === 'exec' && e.pid === py);
       assert.ok(exec && seen.monoMs - exec.monoMs > 40, `seen ${exec ? seen.monoMs - exec.monoMs : '?'} ms after the exec and never gone`);
     }
     const [id, ...twice] = identity(py);
